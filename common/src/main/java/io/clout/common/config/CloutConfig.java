@@ -1,0 +1,65 @@
+package io.clout.common.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All of Clout's settings, immutable once loaded by {@link ConfigLoader}. Keys are kebab-case in
+ * files and on the command line ({@code ingest.max-age-days}); docs/configuration.md lists them.
+ */
+public record CloutConfig(Paths paths, Spark spark, Ingest ingest) {
+
+  /**
+   * @param raw root of the raw logs: a local folder or {@code s3a://bucket/prefix}
+   * @param warehouse root of the Delta tables, one folder per table
+   */
+  public record Paths(String raw, String warehouse) {
+    public Paths {
+      require(raw != null && !raw.isBlank(), "paths.raw must be set (--raw)");
+      require(warehouse != null && !warehouse.isBlank(), "paths.warehouse must be set (--warehouse)");
+    }
+  }
+
+  /**
+   * @param master Spark master URL; ignored under spark-submit, which sets its own
+   * @param conf Spark settings passed through as they are ({@code --conf k=v})
+   */
+  public record Spark(String master, Map<String, String> conf) {
+    public Spark {
+      conf = conf == null ? Map.of() : Map.copyOf(conf);
+    }
+  }
+
+  /**
+   * @param networks accepted network names
+   * @param maxLineChars longest accepted raw line, in characters
+   * @param rawTextCap how much of a rejected line is kept in {@code rejected_events.raw_text}
+   * @param maxAgeDays oldest accepted event, in days before the partition day (late data)
+   * @param futureSkewHours allowed clock skew past the end of the partition day
+   * @param maxRejectedFraction a run fails, writing nothing, when more of its lines are rejected
+   */
+  public record Ingest(
+      List<String> networks,
+      int maxLineChars,
+      int rawTextCap,
+      int maxAgeDays,
+      int futureSkewHours,
+      double maxRejectedFraction) {
+    public Ingest {
+      networks = List.copyOf(networks);
+      require(maxLineChars > 0, "ingest.max-line-chars must be positive");
+      require(rawTextCap > 0, "ingest.raw-text-cap must be positive");
+      require(maxAgeDays >= 0, "ingest.max-age-days must not be negative");
+      require(futureSkewHours >= 0, "ingest.future-skew-hours must not be negative");
+      require(
+          maxRejectedFraction >= 0 && maxRejectedFraction <= 1,
+          "ingest.max-rejected-fraction must be between 0 and 1");
+    }
+  }
+
+  static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new ConfigException("Invalid configuration: " + message);
+    }
+  }
+}

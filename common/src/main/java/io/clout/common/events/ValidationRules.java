@@ -1,0 +1,35 @@
+package io.clout.common.events;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+/**
+ * What makes a line acceptable for the partition of {@code partitionDate}. Timestamps are judged
+ * against the partition day, never against the clock, so a rerun judges a line the same way.
+ *
+ * @param networks accepted network names ({@code ingest.networks})
+ * @param maxLineChars longest accepted line ({@code ingest.max-line-chars})
+ * @param maxAgeDays how many days before the partition day an event may have occurred
+ *     ({@code ingest.max-age-days})
+ * @param futureSkewHours how far past the end of the partition day an event may be stamped, to
+ *     allow for clock skew ({@code ingest.future-skew-hours})
+ */
+public record ValidationRules(
+    Set<String> networks, int maxLineChars, int maxAgeDays, int futureSkewHours) {
+
+  /** Events at or after this instant are {@link Reason#FUTURE_TIMESTAMP}. */
+  public Instant futureBound(LocalDate partitionDate) {
+    return partitionDate
+        .plusDays(1)
+        .atStartOfDay()
+        .toInstant(ZoneOffset.UTC)
+        .plusSeconds(futureSkewHours * 3600L);
+  }
+
+  /** Events before this instant are {@link Reason#TOO_OLD}. */
+  public Instant oldBound(LocalDate partitionDate) {
+    return partitionDate.minusDays(maxAgeDays).atStartOfDay().toInstant(ZoneOffset.UTC);
+  }
+}

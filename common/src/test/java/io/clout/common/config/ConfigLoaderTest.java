@@ -1,0 +1,107 @@
+package io.clout.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path file(String yaml) throws IOException {
+    Path f = dir.resolve("env.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  @Test
+  void defaultsApplyWithoutAFile() {
+    CloutConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(c.paths().warehouse()).isEqualTo("./warehouse");
+    assertThat(c.ingest().maxAgeDays()).isEqualTo(30);
+    assertThat(c.ingest().networks()).contains("twitter", "facebook");
+  }
+
+  @Test
+  void layersOverrideInOrderFileThenSetThenConf() throws IOException {
+    Path f = file("""
+        paths:
+          raw: s3a://bucket/raw
+        ingest:
+          max-age-days: 10
+          future-skew-hours: 3
+        spark:
+          conf:
+            spark.sql.shuffle.partitions: 8
+        """);
+    Map<String, String> sets = new LinkedHashMap<>();
+    sets.put("ingest.max-age-days", "5");
+    sets.put("ingest.networks", "[twitter, mastodon]");
+    CloutConfig c = ConfigLoader.load(f, sets, Map.of("spark.sql.shuffle.partitions", "2"));
+    assertThat(c.paths().raw()).isEqualTo("s3a://bucket/raw");
+    assertThat(c.paths().warehouse()).isEqualTo("./warehouse");
+    assertThat(c.ingest().maxAgeDays()).isEqualTo(5);
+    assertThat(c.ingest().futureSkewHours()).isEqualTo(3);
+    assertThat(c.ingest().networks()).isEqualTo(List.of("twitter", "mastodon"));
+    assertThat(c.spark().conf()).containsEntry("spark.sql.shuffle.partitions", "2");
+  }
+
+  @Test
+  void unknownKeyInFileIsNamed() throws IOException {
+    Path f = file("ingest:\n  max-age-dayz: 3\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Unknown config key 'ingest.max-age-dayz'")
+        .hasMessageContaining(f.toString());
+  }
+
+  @Test
+  void unknownKeyOnCommandLineIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("scoring.nope", "1"), Map.of()))
+        .hasMessageContaining("Unknown config key 'scoring.nope' in --set");
+  }
+
+  @Test
+  void badValueNamesTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ingest.max-age-days", "many"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.max-age-days");
+  }
+
+  @Test
+  void invalidRangeIsRejectedWithTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ingest.max-rejected-fraction", "1.5"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.max-rejected-fraction must be between 0 and 1");
+  }
+
+  @Test
+  void sparkSettingsAreFreeFormAndFlattenForReports() throws IOException {
+    Path f = file("spark:\n  conf:\n    spark.anything.goes: yes-it-does\n");
+    CloutConfig c = ConfigLoader.load(f, Map.of("spark.conf.spark.other", "1"), Map.of());
+    assertThat(c.spark().conf()).containsEntry("spark.anything.goes", "yes-it-does").containsEntry("spark.other", "1");
+    assertThat(ConfigLoader.flatten(c)).containsEntry("ingest.max-age-days", "30").containsKey("paths.raw");
+  }
+
+  @Test
+  void missingFileSaysWhich() {
+    Path f = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessageContaining("no file " + f);
+  }
+
+  @Test
+  void theShippedEnvironmentFilesLoad() {
+    for (String env : List.of("local", "s3", "cluster")) {
+      Path f = Path.of("..", "conf", env + ".yaml");
+      assertThat(ConfigLoader.load(f, Map.of(), Map.of()).paths().warehouse()).as(env).isNotBlank();
+    }
+  }
+}

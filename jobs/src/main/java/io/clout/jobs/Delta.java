@@ -1,0 +1,42 @@
+package io.clout.jobs;
+
+import io.delta.tables.DeltaTable;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Small helpers over Delta tables addressed by path. */
+public final class Delta {
+  private Delta() {}
+
+  public static boolean exists(SparkSession spark, String path) {
+    return DeltaTable.isDeltaTable(spark, path);
+  }
+
+  public static Optional<Dataset<Row>> read(SparkSession spark, String path) {
+    return exists(spark, path) ? Optional.of(spark.read().format("delta").load(path)) : Optional.empty();
+  }
+
+  /** The table's latest version, or -1 where there is no table. */
+  public static long version(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      return -1;
+    }
+    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+  }
+
+  /**
+   * Replaces exactly the rows matching {@code where} with {@code rows}, in one atomic commit
+   * (Delta {@code replaceWhere}); creates the table on first use.
+   */
+  public static void replaceWhere(
+      Dataset<Row> rows, String path, String where, String... partitionBy) {
+    rows.write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", where)
+        .partitionBy(partitionBy)
+        .save(path);
+  }
+}

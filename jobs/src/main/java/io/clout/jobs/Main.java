@@ -1,0 +1,163 @@
+package io.clout.jobs;
+
+import io.clout.common.config.CloutConfig;
+import io.clout.common.config.ConfigException;
+import io.clout.common.config.ConfigLoader;
+import io.clout.jobs.CliArgs.UsageException;
+import io.clout.jobs.generate.Generator;
+import io.clout.jobs.ingest.IngestJob;
+import io.clout.jobs.ingest.IngestReport;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.SparkSession;
+
+/** The command-line entry: {@code ./clout <command> [options]}, and the spark-submit main class. */
+public final class Main {
+  static final String HELP =
+      """
+      Usage: ./clout <command> [options]
+
+      Commands:
+        generate  --out DIR [--persons N] [--days D] [--start YYYY-MM-DD] [--seed S] [--malformed-rate R]
+                  Write sample engagement logs in the raw contract (docs/events.md).
+        ingest    --date D
+                  Validate one day's raw partition into engagements, identities and rejected_events.
+        sql       "SELECT ..." [--format table|csv|json] [--limit N]
+                  Run Spark SQL over the warehouse tables, each known by its name.
+        help      Show this text.
+
+      Options for every command that uses Spark:
+        --env NAME          conf/NAME.yaml (default: local)      --config FILE   another config file
+        --raw PATH          raw logs root (paths.raw)            --warehouse PATH  tables root (paths.warehouse)
+        --set key=value     override any config key (repeatable) --conf k=v       Spark setting (repeatable)
+
+      Exit codes: 0 ok, 1 unexpected failure, 2 bad usage, configuration or input.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command and returns the exit code; never lets a known failure out as a stack trace. */
+  public static int run(String... args) {
+    try {
+      CliArgs a = CliArgs.parse(args);
+      switch (a.command()) {
+        case "help", "--help", "-h" -> System.out.print(HELP);
+        case "generate" -> generate(a);
+        case "ingest" -> withSpark(a.allow(common("date")), "clout-ingest", (spark, config) -> {
+          IngestReport r = IngestJob.run(spark, config, date(a.required("date")));
+          System.out.println(r.summary());
+        });
+        case "sql" -> withSpark(a.allow(common("format", "limit")), "clout-sql", (spark, config) -> {
+          if (a.positional().size() != 1) {
+            throw new UsageException("Cannot run 'sql': give one quoted query, e.g. ./clout sql \"SELECT 1\"");
+          }
+          SqlCommand.Format format = enumOption(SqlCommand.Format.class, a.option("format", "table"), "--format");
+          SqlCommand.run(spark, config, a.positional().get(0), format, Integer.parseInt(a.option("limit", "1000")), System.out);
+        });
+        default -> throw new UsageException("Unknown command '" + a.command() + "' (see ./clout help)");
+      }
+      return 0;
+    } catch (UsageException | ConfigException | CloutException e) {
+      System.err.println("clout: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      if (e instanceof SparkThrowable) {
+        System.err.println("clout: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    }
+  }
+
+  /** A command's body, given a session and the loaded config. */
+  interface SparkCommand {
+    void run(SparkSession spark, CloutConfig config) throws Exception;
+  }
+
+  static void withSpark(CliArgs a, String appName, SparkCommand command) {
+    CloutConfig config = loadConfig(a);
+    SparkSession spark = SparkSessions.create(config, appName);
+    try {
+      command.run(spark, config);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CloutException("Cannot run " + a.command() + ": " + e.getMessage(), e);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Layers the config: conf/<env>.yaml (or --config), then --raw/--warehouse, then --set, then --conf. */
+  public static CloutConfig loadConfig(CliArgs a) {
+    String home = System.getProperty("clout.home", System.getenv().getOrDefault("CLOUT_HOME", "."));
+    Path file =
+        a.options().containsKey("config")
+            ? Path.of(a.options().get("config"))
+            : Path.of(home, "conf", a.option("env", "local") + ".yaml");
+    Map<String, String> overrides = new LinkedHashMap<>();
+    if (a.options().containsKey("raw")) {
+      overrides.put("paths.raw", a.options().get("raw"));
+    }
+    if (a.options().containsKey("warehouse")) {
+      overrides.put("paths.warehouse", a.options().get("warehouse"));
+    }
+    overrides.putAll(a.sets());
+    return ConfigLoader.load(file, overrides, a.sparkConf());
+  }
+
+  private static void generate(CliArgs a) throws UsageException {
+    a.allow("out", "persons", "days", "start", "seed", "malformed-rate");
+    Generator.Params p =
+        new Generator.Params(
+            Integer.parseInt(a.option("persons", "2000")),
+            Integer.parseInt(a.option("days", "7")),
+            date(a.option("start", "2026-01-01")),
+            Long.parseLong(a.option("seed", "42")),
+            Double.parseDouble(a.option("malformed-rate", "0.005")));
+    Path out = Path.of(a.required("out"));
+    try {
+      Generator.Manifest m = Generator.generate(p, out);
+      long lines = m.linesPerDay().values().stream().mapToLong(Long::longValue).sum();
+      System.out.printf(
+          "generated %d days, %d persons, %d lines under %s (%d viral posts, %d quiet persons)%n",
+          p.days(), p.persons(), lines, out, m.viralPosts().size(), m.quietFrom().size());
+    } catch (java.io.IOException e) {
+      throw new CloutException("Cannot generate into " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String[] common(String... own) {
+    String[] shared = {"env", "config", "raw", "warehouse"};
+    String[] all = new String[shared.length + own.length];
+    System.arraycopy(shared, 0, all, 0, shared.length);
+    System.arraycopy(own, 0, all, shared.length, own.length);
+    return all;
+  }
+
+  static LocalDate date(String s) {
+    try {
+      return LocalDate.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new UsageException("Cannot parse date '" + s + "': expected YYYY-MM-DD");
+    }
+  }
+
+  private static <E extends Enum<E>> E enumOption(Class<E> type, String value, String option) {
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("Cannot use " + option + " " + value + ": expected one of "
+          + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+    }
+  }
+}

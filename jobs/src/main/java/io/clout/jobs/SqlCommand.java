@@ -1,0 +1,114 @@
+package io.clout.jobs;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import io.clout.common.config.CloutConfig;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code clout sql}: Spark SQL over the warehouse's tables, each known by its folder name. */
+public final class SqlCommand {
+  public enum Format { TABLE, CSV, JSON }
+
+  private SqlCommand() {}
+
+  /** Registers every Delta table under the warehouse as a view of the same name. */
+  public static List<String> registerTables(SparkSession spark, CloutConfig config) {
+    List<String> names = new ArrayList<>();
+    Path root = new Path(config.paths().warehouse());
+    try {
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(root)) {
+        return names;
+      }
+      for (FileStatus s : fs.listStatus(root)) {
+        if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) {
+          String name = s.getPath().getName();
+          spark.read().format("delta").load(s.getPath().toString()).createOrReplaceTempView(name);
+          names.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new CloutException("Cannot list tables under " + root + ": " + e.getMessage(), e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  public static void run(SparkSession spark, CloutConfig config, String query, Format format, int limit, PrintStream out) {
+    List<String> tables = registerTables(spark, config);
+    Dataset<Row> result;
+    try {
+      result = spark.sql(query);
+    } catch (Exception other) {
+      if (!(other instanceof org.apache.spark.sql.AnalysisException e)) {
+        throw other instanceof RuntimeException re ? re : new CloutException("Cannot run query: " + other.getMessage(), other);
+      }
+      throw new CloutException("Cannot run query: " + e.getSimpleMessage()
+          + (tables.isEmpty() ? " (no tables yet under " + config.paths().warehouse() + "; run ./clout daily first)"
+              : " (tables: " + String.join(", ", tables) + ")"));
+    }
+    switch (format) {
+      case TABLE -> printTable(result.columns(), cells(result, limit, "NULL"), out);
+      case CSV -> {
+        out.println(String.join(",", result.columns()));
+        for (List<String> row : cells(result, limit, "")) {
+          out.println(String.join(",", row.stream().map(SqlCommand::csv).toList()));
+        }
+      }
+      case JSON -> result.limit(limit).toJSON().collectAsList().forEach(out::println);
+    }
+  }
+
+  private static List<List<String>> cells(Dataset<Row> result, int limit, String nullText) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Row r : result.limit(limit).collectAsList()) {
+      List<String> cells = new ArrayList<>();
+      for (int i = 0; i < r.length(); i++) {
+        cells.add(r.isNullAt(i) ? nullText : String.valueOf(r.get(i)));
+      }
+      rows.add(cells);
+    }
+    return rows;
+  }
+
+  /** Prints rows as an aligned text table with a header rule, numbers right-aligned. */
+  static void printTable(String[] header, List<List<String>> rows, PrintStream out) {
+    int[] width = new int[header.length];
+    for (int i = 0; i < header.length; i++) {
+      width[i] = header[i].length();
+      for (List<String> r : rows) {
+        width[i] = Math.max(width[i], r.get(i).length());
+      }
+    }
+    StringBuilder rule = new StringBuilder();
+    for (int i = 0; i < header.length; i++) {
+      rule.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
+    }
+    out.println(line(List.of(header), width));
+    out.println(rule);
+    rows.forEach(r -> out.println(line(r, width)));
+    out.println("(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
+  }
+
+  private static String line(List<String> cells, int[] width) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      String c = cells.get(i);
+      boolean numeric = c.matches("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?");
+      b.append(i == 0 ? "" : " | ")
+          .append(numeric ? " ".repeat(width[i] - c.length()) + c : c + " ".repeat(width[i] - c.length()));
+    }
+    return b.toString().stripTrailing();
+  }
+
+  private static String csv(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+}

@@ -1,0 +1,32 @@
+package io.clout.jobs;
+
+import io.clout.common.config.CloutConfig;
+import java.util.List;
+
+/**
+ * The Delta tables Clout writes, each a folder under {@code paths.warehouse}. docs/tables.md
+ * documents their columns.
+ */
+public final class Tables {
+  public static final String ENGAGEMENTS = "engagements";
+  public static final String REJECTED_EVENTS = "rejected_events";
+  public static final String IDENTITIES = "identities";
+
+  /** Every table, in the order a day writes them. */
+  public static final List<String> ALL = List.of(REJECTED_EVENTS, IDENTITIES, ENGAGEMENTS);
+
+  private Tables() {}
+
+  public static String path(CloutConfig config, String table) {
+    return stripSlash(config.paths().warehouse()) + "/" + table;
+  }
+
+  /** Where run reports go: {@code <warehouse>/_reports/<job>/<date>.json}. */
+  public static String reportPath(CloutConfig config, String job, String date) {
+    return stripSlash(config.paths().warehouse()) + "/_reports/" + job + "/" + date + ".json";
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}
