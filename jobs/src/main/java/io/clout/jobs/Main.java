@@ -13,7 +13,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.SparkSession;
 
 /** The command-line entry: {@code ./clout <command> [options]}, and the spark-submit main class. */
@@ -70,11 +69,18 @@ public final class Main {
       System.err.println("clout: " + e.getMessage());
       return 2;
     } catch (RuntimeException e) {
-      if (e instanceof SparkThrowable) {
-        System.err.println("clout: " + e.getMessage());
-        return 1;
-      }
-      throw e;
+      // Not a problem with the input or the call: a bug or an environment failure, so the
+      // stack trace goes with the message.
+      System.err.println("clout: unexpected failure: " + e.getMessage());
+      e.printStackTrace();
+      return 1;
+    }
+  }
+
+  /** A failure that is not the user's to fix. */
+  static final class UnexpectedFailure extends RuntimeException {
+    UnexpectedFailure(String command, Throwable cause) {
+      super("'" + command + "' failed: " + cause.getMessage(), cause);
     }
   }
 
@@ -91,7 +97,8 @@ public final class Main {
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new CloutException("Cannot run " + a.command() + ": " + e.getMessage(), e);
+      // Spark's checked exceptions (AnalysisException, SparkException) arrive here.
+      throw new UnexpectedFailure(a.command(), e);
     } finally {
       spark.stop();
     }

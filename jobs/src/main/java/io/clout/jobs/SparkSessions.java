@@ -1,20 +1,28 @@
 package io.clout.jobs;
 
 import io.clout.common.config.CloutConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** The one place sessions are built, for the command line and for tests alike. */
+/** The one place sessions are configured, for the command line and for tests alike. */
 public final class SparkSessions {
   private SparkSessions() {}
 
+  /** Settings every Clout session has: Delta, and UTC for event days. */
+  static Map<String, String> base() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    s.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    // Dates and event days are UTC everywhere, whatever the machine's zone.
+    s.put("spark.sql.session.timeZone", "UTC");
+    return s;
+  }
+
   public static SparkSession create(CloutConfig config, String appName) {
-    SparkSession.Builder b =
-        SparkSession.builder()
-            .appName(appName)
-            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-            .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-            // Dates and event days are UTC everywhere, whatever the machine's zone.
-            .config("spark.sql.session.timeZone", "UTC");
+    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    base().forEach(b::config);
     // spark-submit sets spark.master itself; the config's master is for local runs only.
     if (System.getProperty("spark.master") == null) {
       b.master(config.spark().master());
@@ -23,5 +31,23 @@ public final class SparkSessions {
     SparkSession spark = b.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
+  }
+
+  /**
+   * The configuration of the one session a test JVM shares: two local cores, two shuffle
+   * partitions (tiny data), no UI, bound to loopback.
+   */
+  public static SparkConf testConf() {
+    SparkConf c = new SparkConf().setMaster("local[2]").setAppName("clout-tests");
+    base().forEach(c::set);
+    c.set("spark.ui.enabled", "false");
+    c.set("spark.sql.shuffle.partitions", "2");
+    c.set("spark.default.parallelism", "2");
+    // Delta's default of 50 snapshot partitions makes every small table read slow.
+    c.set("spark.databricks.delta.snapshotPartitions", "2");
+    c.set("spark.driver.host", "127.0.0.1");
+    c.set("spark.driver.bindAddress", "127.0.0.1");
+    c.set("spark.sql.debug.maxToStringFields", "200");
+    return c;
   }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  *     allow for clock skew ({@code ingest.future-skew-hours})
  */
 public record ValidationRules(
-    Set<String> networks, int maxLineChars, int maxAgeDays, int futureSkewHours) {
+    Set<String> networks, int maxLineChars, int maxAgeDays, int futureSkewHours)
+    implements java.io.Serializable {
 
   /** Events at or after this instant are {@link Reason#FUTURE_TIMESTAMP}. */
   public Instant futureBound(LocalDate partitionDate) {

@@ -47,13 +47,17 @@ public final class Generator {
 
   /** Who is who in the generated data, by person id. */
   public record Manifest(
-      Params params,
+      int persons,
+      int days,
+      String start,
+      long seed,
       Map<String, String> viralPosts,
       Map<String, String> quietFrom,
       List<String> spamPersons,
       List<String> ringPersons,
       Map<String, Long> linesPerDay,
-      Map<String, Long> malformedPerDay) {}
+      Map<String, Long> malformedPerDay,
+      Map<String, Long> redeliveredPerDay) {}
 
   private final Params p;
   private final Random rnd;
@@ -67,6 +71,9 @@ public final class Generator {
   private final Map<String, Long> malformedPerDay = new TreeMap<>();
   private final List<Person> spam = new ArrayList<>();
   private long malformedToday;
+  private long redelivered;
+  private final Map<String, List<String>> yesterday = new HashMap<>();
+  private final Map<String, Long> redeliveredPerDay = new TreeMap<>();
   private final List<Person> ring = new ArrayList<>();
 
   private static final class Person {
@@ -144,8 +151,8 @@ public final class Generator {
     for (int d = 0; d < p.days(); d++) {
       writeDay(out, d);
     }
-    Manifest m = new Manifest(p, viral, quietFrom, spam.stream().map(s -> s.id).toList(),
-        ring.stream().map(r -> r.id).toList(), linesPerDay, malformedPerDay);
+    Manifest m = new Manifest(p.persons(), p.days(), p.start().toString(), p.seed(), viral, quietFrom, spam.stream().map(s -> s.id).toList(),
+        ring.stream().map(r -> r.id).toList(), linesPerDay, malformedPerDay, redeliveredPerDay);
     Path manifest = out.resolve("_generator/manifest.json");
     Files.createDirectories(manifest.getParent());
     JSON.writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), m);
@@ -224,6 +231,17 @@ public final class Generator {
           }
         }
       }
+    }
+    // Redelivery: a few of yesterday's lines arrive again, unchanged, in today's partition.
+    for (Map.Entry<String, List<String>> e : lines.entrySet()) {
+      List<String> today = new ArrayList<>(e.getValue());
+      for (String old : yesterday.getOrDefault(e.getKey(), List.of())) {
+        if (rnd.nextDouble() < 0.002) {
+          e.getValue().add(old);
+          redelivered++;
+        }
+      }
+      yesterday.put(e.getKey(), today);
     }
     writeFiles(out, date, lines);
   }
@@ -338,6 +356,8 @@ public final class Generator {
     linesPerDay.put(date.toString(), total);
     malformedPerDay.put(date.toString(), malformedToday);
     malformedToday = 0;
+    redeliveredPerDay.put(date.toString(), redelivered);
+    redelivered = 0;
   }
 
   private Instant at(Instant dayStart) {

@@ -29,7 +29,7 @@ public final class IngestTransforms {
         earlierKeys.select(col("network"), col("event_id")).distinct().withColumn("_earlier", lit(true));
     Column valid = col("reason").isNull();
     Column order = row_number().over(
-        Window.partitionBy(col("network"), col("event_id")).orderBy(col("source_file"), col("line_number")));
+        Window.partitionBy(col("network"), col("event_id"), valid).orderBy(col("source_file"), col("line_number")));
     return parsed
         .join(seen, parsed.col("network").equalTo(seen.col("network"))
             .and(parsed.col("event_id").equalTo(seen.col("event_id"))), "left")
@@ -60,7 +60,7 @@ public final class IngestTransforms {
         parsed
             .withColumn(
                 "_repeat",
-                when(valid, row_number().over(Window.partitionBy(col("network"), col("account_id"), col("person_id"))
+                when(valid, row_number().over(Window.partitionBy(col("network"), col("account_id"), col("person_id"), valid)
                     .orderBy(col("source_file"), col("line_number")))))
             .withColumn(
                 "_owner",
@@ -96,6 +96,7 @@ public final class IngestTransforms {
             col("text"),
             col("reply_to_id"),
             col("source_file"),
+            col("line_number"),
             to_date(lit(ingestDate)).as("ingest_date"));
   }
 
@@ -103,7 +104,7 @@ public final class IngestTransforms {
   public static Dataset<Row> identities(Dataset<Row> classified) {
     return classified
         .where(col("reason").isNull())
-        .select(col("network"), col("account_id"), col("person_id"), col("source_file"));
+        .select(col("network"), col("account_id"), col("person_id"), col("source_file"), col("line_number"));
   }
 
   /** Every rejected line, record and file, shaped as the {@code rejected_events} table. */

@@ -27,7 +27,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -163,7 +163,7 @@ public final class RawLines implements FlatMapFunction<String, Row> {
 
   private Row eventRow(String file, long n, String line, long length, Parsed<Event> p) {
     Event e = p.value();
-    return RowFactory.create(
+    return row(
         kind,
         file,
         n,
@@ -186,7 +186,7 @@ public final class RawLines implements FlatMapFunction<String, Row> {
 
   private Row identityRow(String file, long n, String line, long length, Parsed<Identity> p) {
     Identity i = p.value();
-    return RowFactory.create(
+    return row(
         kind, file, n, cap(line), length,
         p.isOk() ? null : p.reason().name(), p.detail(),
         i == null ? null : i.network(),
@@ -201,7 +201,11 @@ public final class RawLines implements FlatMapFunction<String, Row> {
     v[1] = file;
     v[5] = reason.name();
     v[6] = detail;
-    return RowFactory.create(v);
+    return row(v);
+  }
+
+  private static Row row(Object... values) {
+    return new GenericRowWithSchema(values, SCHEMA);
   }
 
   private String cap(String line) {
