@@ -1,0 +1,122 @@
+package io.clout.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clout.common.config.CloutConfig;
+import io.clout.common.config.ConfigLoader;
+import io.clout.jobs.TestSpark;
+import io.clout.jobs.Tables;
+import io.clout.jobs.generate.Generator;
+import io.clout.jobs.ingest.IngestJob;
+import io.clout.jobs.ingest.IngestReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Generated logs in a real S3-compatible server, ingested through s3a into Delta tables that live
+ * in the same server. Expected counts come from the generator's own manifest, not from ingest.
+ */
+class IngestS3Test {
+  static final LocalDate DAY1 = LocalDate.parse("2026-03-01");
+  static final LocalDate DAY2 = DAY1.plusDays(1);
+  @TempDir static Path tmp;
+  static S3ProxyServer s3;
+  static SparkSession spark;
+  static CloutConfig config;
+  static Generator.Manifest manifest;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    s3 = S3ProxyServer.start(tmp);
+    try (var client = s3.client()) {
+      client.createBucket(b -> b.bucket("clout"));
+    }
+    Path raw = tmp.resolve("raw");
+    manifest = Generator.generate(new Generator.Params(200, 2, DAY1, 7, 0.01), raw);
+    // A damaged upload: half of a gzip file.
+    byte[] whole = Files.readAllBytes(raw.resolve("engagement/dt=" + DAY2 + "/part-twitter.jsonl.gz"));
+    Files.write(raw.resolve("engagement/dt=" + DAY2 + "/part-late.jsonl.gz"), Arrays.copyOf(whole, whole.length / 2));
+    s3.upload(raw, "clout", "raw");
+
+    spark = TestSpark.spark();
+    s3.s3aSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
+    config = ConfigLoader.load(Path.of(System.getProperty("clout.repo.root"), "conf", "s3.yaml"),
+        Map.of("paths.raw", "s3a://clout/raw", "paths.warehouse", "s3a://clout/warehouse"), Map.of());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  static long count(String table, String where) {
+    return spark.read().format("delta").load(Tables.path(config, table)).where(where).count();
+  }
+
+  static List<Row> sorted(String table) {
+    return spark.read().format("delta").load(Tables.path(config, table))
+        .orderBy(col("source_file"), col("line_number")).collectAsList();
+  }
+
+  @Test
+  void ingestsFromS3IntoDeltaOnS3WithReconciledCountsDedupeAndQuarantine() {
+    IngestReport r1 = IngestJob.run(spark, config, DAY1);
+    String d1 = DAY1.toString();
+    long malformed1 = manifest.malformedPerDay().get(d1);
+    assertThat(malformed1).isPositive();
+    assertThat(r1.linesRead()).isEqualTo(manifest.linesPerDay().get(d1));
+    // Each line the generator broke is quarantined once; the rest is accepted.
+    assertThat(r1.duplicates() + r1.rejected()).isEqualTo(malformed1);
+    assertThat(r1.accepted()).isEqualTo(r1.linesRead() - malformed1);
+    assertThat(count(Tables.ENGAGEMENTS, "ingest_date = '" + d1 + "'")).isEqualTo(r1.accepted());
+    assertThat(count(Tables.REJECTED_EVENTS, "ingest_date = '" + d1 + "' AND record_kind = 'event'"))
+        .isEqualTo(r1.duplicates() + r1.rejected());
+
+    // A second run of the same day changes nothing.
+    List<Row> engagements = sorted(Tables.ENGAGEMENTS);
+    List<Row> rejected = sorted(Tables.REJECTED_EVENTS);
+    IngestReport again = IngestJob.run(spark, config, DAY1);
+    assertThat(again.accepted()).isEqualTo(r1.accepted());
+    assertThat(sorted(Tables.ENGAGEMENTS)).isEqualTo(engagements);
+    assertThat(sorted(Tables.REJECTED_EVENTS)).isEqualTo(rejected);
+
+    // Day two carries redelivered lines of day one and a truncated gzip file.
+    IngestReport r2 = IngestJob.run(spark, config, DAY2);
+    String d2 = DAY2.toString();
+    long redelivered = manifest.redeliveredPerDay().get(d2);
+    assertThat(redelivered).isPositive();
+    assertThat(r2.linesRead()).isEqualTo(manifest.linesPerDay().get(d2));
+    assertThat(r2.duplicates() + r2.rejected()).isEqualTo(manifest.malformedPerDay().get(d2) + redelivered);
+    assertThat(r2.rejectedByReason().get("DUPLICATE_EARLIER")).isPositive().isLessThanOrEqualTo(redelivered);
+    assertThat(r2.filesRejectedByReason()).containsEntry("UNREADABLE_FILE", 1L);
+    assertThat(count(Tables.REJECTED_EVENTS, "ingest_date = '" + d2 + "' AND record_kind = 'file'")).isEqualTo(1);
+    // No (network, event_id) is stored twice across the two days.
+    Dataset keys = new Dataset();
+    assertThat(keys.distinctKeys()).isEqualTo(keys.rows());
+    assertThat(r2.reconciles()).isTrue();
+  }
+
+  /** Engagement key counts over the whole table. */
+  static final class Dataset {
+    long rows() {
+      return spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)).count();
+    }
+
+    long distinctKeys() {
+      return spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)).select("network", "event_id").distinct().count();
+    }
+  }
+}
