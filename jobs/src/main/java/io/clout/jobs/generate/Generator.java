@@ -192,7 +192,8 @@ public final class Generator {
     // One viral post a day from a moderately popular person: a burst from many distinct people.
     Person star = people.get(people.size() / 10 + rnd.nextInt(people.size() / 5));
     if (d < star.quietFromDay) {
-      Post v = post(lines, star, d, dayStart.plusSeconds(3600 + rnd.nextInt(3600)));
+      // On twitter, where everyone has an account, so the whole crowd can join in.
+      Post v = post(lines, star, d, dayStart.plusSeconds(3600 + rnd.nextInt(3600)), "twitter");
       viral.put(v.id, star.id);
       int burst = Math.max(150, people.size() / 4);
       for (int k = 0; k < burst; k++) {
@@ -248,7 +249,10 @@ public final class Generator {
 
   private Post post(Map<String, List<String>> lines, Person author, int d, Instant at) {
     List<String> nets = new ArrayList<>(author.accounts.keySet());
-    String network = nets.get(rnd.nextInt(nets.size()));
+    return post(lines, author, d, at, nets.get(rnd.nextInt(nets.size())));
+  }
+
+  private Post post(Map<String, List<String>> lines, Person author, int d, Instant at, String network) {
     String id = network.substring(0, 2) + "post" + next(network + "/post");
     Post post = new Post(id, network, author, d);
     author.recent.add(post);
