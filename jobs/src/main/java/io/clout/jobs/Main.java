@@ -26,6 +26,10 @@ public final class Main {
                   Write sample engagement logs in the raw contract (docs/events.md).
         ingest    --date D
                   Validate one day's raw partition into engagements, identities and rejected_events.
+        daily     --date D
+                  Run every stage for one day: ingest (more stages come as they are built).
+        backfill  --from D1 --to D2
+                  Run the days from D1 to D2 in order, in one Spark session.
         sql       "SELECT ..." [--format table|csv|json] [--limit N]
                   Run Spark SQL over the warehouse tables, each known by its name.
         help      Show this text.
@@ -55,6 +59,12 @@ public final class Main {
           IngestReport r = IngestJob.run(spark, config, date(a.required("date")));
           System.out.println(r.summary());
         });
+        case "daily" -> withSpark(a.allow(common("date")), "clout-daily", (spark, config) -> {
+          LocalDate d = date(a.required("date"));
+          Pipeline.runRange(spark, config, d, d, System.out);
+        });
+        case "backfill" -> withSpark(a.allow(common("from", "to")), "clout-backfill", (spark, config) ->
+            Pipeline.runRange(spark, config, date(a.required("from")), date(a.required("to")), System.out));
         case "sql" -> withSpark(a.allow(common("format", "limit")), "clout-sql", (spark, config) -> {
           if (a.positional().size() != 1) {
             throw new UsageException("Cannot run 'sql': give one quoted query, e.g. ./clout sql \"SELECT 1\"");
