@@ -1,5 +1,6 @@
 package io.clout.common.config;
 
+import io.clout.common.scoring.ScoringParams;
 import java.util.List;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
  * All of Clout's settings, immutable once loaded by {@link ConfigLoader}. Keys are kebab-case in
  * files and on the command line ({@code ingest.max-age-days}); docs/configuration.md lists them.
  */
-public record CloutConfig(Paths paths, Spark spark, Ingest ingest) {
+public record CloutConfig(Paths paths, Spark spark, Ingest ingest, ScoringParams scoring) {
 
   /**
    * @param raw root of the raw logs: a local folder or {@code s3a://bucket/prefix}

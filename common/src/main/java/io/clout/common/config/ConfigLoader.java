@@ -56,6 +56,9 @@ public final class ConfigLoader {
       if (e.getCause() instanceof ConfigException ce) {
         throw ce;
       }
+      if (e.getCause() instanceof IllegalArgumentException iae) {
+        throw new ConfigException(iae.getMessage(), iae);
+      }
       String key =
           e instanceof JsonMappingException m
               ? String.join(".", m.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName()).toList())

@@ -1,0 +1,87 @@
+package io.clout.common.scoring;
+
+import io.clout.common.events.EventType;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The influence model's parameters, the {@code scoring.*} keys; docs/scoring.md gives the formulas
+ * they enter.
+ *
+ * @param modelVersion written with every score so a change of model is visible in the history
+ * @param windowDays trailing window of engagements, in days, the scoring day included
+ * @param halfLifeDays age at which an engagement weighs half
+ * @param typeWeights weight of one engagement per type (post has none)
+ * @param pairDayCap most weight one person can give another in one day: c(1 - e^(-s/c))
+ * @param mutualThreshold mutual weight between two people above which it is discounted
+ * @param mutualPenalty share (0-1) of the mutual weight above the threshold that is discounted
+ * @param outputReferencePosts posts in the window up to which reactions count in full
+ * @param outputExponent how fast reactions count less past that output: (posts/ref)^-exponent
+ * @param outreachWeight most raw influence a person earns by engaging with others
+ * @param outreachReference given weight at which that bonus reaches 63% of its maximum
+ * @param damping share of rank that flows along edges (PageRank's d)
+ * @param tolerance propagation stops when the mean absolute rank change falls below it
+ * @param maxIterations propagation stops after this many iterations at most
+ * @param checkpointEvery iterations between lineage cuts on the distributed path
+ * @param localMaxEdges graphs up to this many edges propagate in memory on one executor
+ * @param calibrationBase score of a person with only the teleport rank (1 - d)
+ * @param calibrationPointsPerDecade points per tenfold raw influence
+ * @param maxDailyDrop most points a score can fall in one day
+ * @param inactivityDrop points a score falls at least on a day the person does nothing
+ * @param driversPerPerson how many engagers and posts score_drivers keeps per person and day
+ */
+public record ScoringParams(
+    String modelVersion,
+    int windowDays,
+    double halfLifeDays,
+    Map<String, Double> typeWeights,
+    double pairDayCap,
+    double mutualThreshold,
+    double mutualPenalty,
+    double outputReferencePosts,
+    double outputExponent,
+    double outreachWeight,
+    double outreachReference,
+    double damping,
+    double tolerance,
+    int maxIterations,
+    int checkpointEvery,
+    long localMaxEdges,
+    double calibrationBase,
+    double calibrationPointsPerDecade,
+    double maxDailyDrop,
+    double inactivityDrop,
+    int driversPerPerson)
+    implements Serializable {
+
+  public ScoringParams {
+    typeWeights = new TreeMap<>(typeWeights);
+    for (Map.Entry<String, Double> e : typeWeights.entrySet()) {
+      EventType t = EventType.fromWire(e.getKey()).orElse(null);
+      check(t != null && t != EventType.POST, "scoring.type-weights has no type '" + e.getKey() + "'");
+      check(e.getValue() >= 0, "scoring.type-weights." + e.getKey() + " must not be negative");
+    }
+    check(windowDays >= 1, "scoring.window-days must be at least 1");
+    check(halfLifeDays > 0, "scoring.half-life-days must be positive");
+    check(pairDayCap > 0, "scoring.pair-day-cap must be positive");
+    check(mutualPenalty >= 0 && mutualPenalty <= 1, "scoring.mutual-penalty must be between 0 and 1");
+    check(damping > 0 && damping < 1, "scoring.damping must be between 0 and 1 (exclusive)");
+    check(maxIterations >= 1, "scoring.max-iterations must be at least 1");
+    check(checkpointEvery >= 1, "scoring.checkpoint-every must be at least 1");
+    check(outputReferencePosts > 0 && outreachReference > 0, "scoring.output-reference-posts and scoring.outreach-reference must be positive");
+    check(calibrationPointsPerDecade > 0, "scoring.calibration-points-per-decade must be positive");
+    check(maxDailyDrop >= inactivityDrop && inactivityDrop >= 0, "scoring.max-daily-drop must be >= scoring.inactivity-drop >= 0");
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException("Invalid configuration: " + message);
+    }
+  }
+
+  /** Weight of one engagement of this type; 0 for a type with no weight. */
+  public double typeWeight(String type) {
+    return typeWeights.getOrDefault(type, 0.0);
+  }
+}
