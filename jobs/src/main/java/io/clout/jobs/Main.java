@@ -7,6 +7,7 @@ import io.clout.jobs.CliArgs.UsageException;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
+import io.clout.jobs.score.ScoreJob;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -26,8 +27,10 @@ public final class Main {
                   Write sample engagement logs in the raw contract (docs/events.md).
         ingest    --date D
                   Validate one day's raw partition into engagements, identities and rejected_events.
+        score     --date D
+                  Build the interaction graph, propagate influence, write scores and score_drivers.
         daily     --date D
-                  Run every stage for one day: ingest (more stages come as they are built).
+                  Run every stage for one day: ingest, then score.
         backfill  --from D1 --to D2
                   Run the days from D1 to D2 in order, in one Spark session.
         sql       "SELECT ..." [--format table|csv|json] [--limit N]
@@ -59,6 +62,8 @@ public final class Main {
           IngestReport r = IngestJob.run(spark, config, date(a.required("date")));
           System.out.println(r.summary());
         });
+        case "score" -> withSpark(a.allow(common("date")), "clout-score", (spark, config) ->
+            System.out.println(ScoreJob.run(spark, config, date(a.required("date"))).summary()));
         case "daily" -> withSpark(a.allow(common("date")), "clout-daily", (spark, config) -> {
           LocalDate d = date(a.required("date"));
           Pipeline.runRange(spark, config, d, d, System.out);

@@ -3,6 +3,8 @@ package io.clout.jobs;
 import io.clout.common.config.CloutConfig;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
+import io.clout.jobs.score.ScoreJob;
+import io.clout.jobs.score.ScoreReport;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -14,7 +16,10 @@ public final class Pipeline {
   public static void runDay(SparkSession spark, CloutConfig config, LocalDate date, PrintStream out) {
     long t0 = System.nanoTime();
     IngestReport ingest = IngestJob.run(spark, config, date);
-    out.printf("  %-7s %s (%.1f s)%n", "ingest", ingest.summary(), (System.nanoTime() - t0) / 1e9);
+    out.printf("  %s (%.1f s)%n", ingest.summary(), (System.nanoTime() - t0) / 1e9);
+    long t1 = System.nanoTime();
+    ScoreReport score = ScoreJob.run(spark, config, date);
+    out.printf("  %s (%.1f s)%n", score.summary(), (System.nanoTime() - t1) / 1e9);
   }
 
   /** Days from {@code from} to {@code to}, both included, in order: each day builds on the one before. */

@@ -11,9 +11,13 @@ public final class Tables {
   public static final String ENGAGEMENTS = "engagements";
   public static final String REJECTED_EVENTS = "rejected_events";
   public static final String IDENTITIES = "identities";
+  public static final String SCORES = "scores";
+  public static final String SCORE_DRIVERS = "score_drivers";
+  public static final String CURRENT_SCORES = "current_scores";
 
   /** Every table, in the order a day writes them. */
-  public static final List<String> ALL = List.of(REJECTED_EVENTS, IDENTITIES, ENGAGEMENTS);
+  public static final List<String> ALL =
+      List.of(REJECTED_EVENTS, IDENTITIES, ENGAGEMENTS, SCORE_DRIVERS, SCORES, CURRENT_SCORES);
 
   private Tables() {}
 

@@ -1,0 +1,148 @@
+package io.clout.jobs.score;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.clout.common.scoring.ScoringParams;
+import java.time.LocalDate;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Builds the person-to-person interaction graph of one scoring day from {@code engagements} and
+ * {@code identities}: pure DataFrame transforms, no IO. docs/scoring.md gives the formulas; the
+ * column expressions here mirror {@link io.clout.common.scoring.ScoreMath}.
+ */
+public final class InfluenceGraph {
+  private InfluenceGraph() {}
+
+  /**
+   * The window's events with accounts resolved to persons: an account mapped in identities is
+   * its person; any other account is a person of its own, {@code network:account}. Only events
+   * delivered by the scoring day count, so a backfill sees what a run on that day saw.
+   */
+  public static Dataset<Row> personEvents(Dataset<Row> engagements, Dataset<Row> identities, LocalDate day, ScoringParams p) {
+    Dataset<Row> ids = identities.select(col("network").as("_net"), col("account_id").as("_acct"), col("person_id").as("_person"));
+    Dataset<Row> window =
+        engagements.where(
+            col("event_date").between(lit(day.minusDays(p.windowDays() - 1L).toString()).cast("date"), lit(day.toString()).cast("date"))
+                .and(col("ingest_date").leq(lit(day.toString()).cast("date"))));
+    Dataset<Row> withActor =
+        window.join(broadcast(ids), col("network").equalTo(col("_net")).and(col("actor_id").equalTo(col("_acct"))), "left")
+            .withColumn("actor_person", coalesce(col("_person"), concat(col("network"), lit(":"), col("actor_id"))))
+            .drop("_net", "_acct", "_person");
+    return withActor
+        .join(broadcast(ids), col("network").equalTo(col("_net")).and(col("target_id").equalTo(col("_acct"))), "left")
+        .withColumn(
+            "target_person",
+            when(col("target_id").isNotNull(), coalesce(col("_person"), concat(col("network"), lit(":"), col("target_id")))))
+        .drop("_net", "_acct", "_person")
+        .withColumn("age_days", datediff(lit(day.toString()).cast("date"), col("event_date")))
+        .withColumn("weight", typeWeight(p).multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))));
+  }
+
+  /** The engagements that make edges: not posts, and not a person engaging with themself. */
+  public static Dataset<Row> engagementsBetweenPeople(Dataset<Row> personEvents) {
+    return personEvents.where(
+        col("type").notEqual("post").and(col("target_person").isNotNull()).and(col("actor_person").notEqual(col("target_person"))));
+  }
+
+  /**
+   * Edges src -> dst with the pair weight {@code a} (per-day saturation, then age decay, summed),
+   * the weight {@code b} after the mutual discount, {@code c} after the target's output factor, and
+   * the transition weight {@code p = c / sum of a over src's edges}.
+   */
+  public static Dataset<Row> edges(Dataset<Row> personEvents, LocalDate day, ScoringParams p) {
+    Dataset<Row> between = engagementsBetweenPeople(personEvents);
+    Column cap = lit(p.pairDayCap());
+    Dataset<Row> pairs =
+        between
+            .groupBy(col("actor_person").as("src"), col("target_person").as("dst"), col("event_date"), col("age_days"))
+            .agg(sum(typeWeight(p)).as("s"))
+            .withColumn("v", cap.multiply(lit(1).minus(exp(col("s").divide(cap).multiply(-1))))
+                .multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))))
+            .groupBy("src", "dst")
+            .agg(sum("v").as("a"));
+    Dataset<Row> reverse = pairs.select(col("src").as("_rdst"), col("dst").as("_rsrc"), col("a").as("a_reverse"));
+    Dataset<Row> posts = posts(personEvents);
+    return pairs
+        .join(reverse, col("src").equalTo(col("_rsrc")).and(col("dst").equalTo(col("_rdst"))), "left")
+        .drop("_rsrc", "_rdst")
+        .withColumn("a_reverse", coalesce(col("a_reverse"), lit(0.0)))
+        .withColumn("b", col("a").minus(lit(p.mutualPenalty()).multiply(
+            greatest(lit(0.0), least(col("a"), col("a_reverse")).minus(p.mutualThreshold())))))
+        .join(posts.select(col("person_id").as("_p"), col("posts").as("dst_posts")), col("dst").equalTo(col("_p")), "left")
+        .drop("_p")
+        .withColumn("dst_posts", coalesce(col("dst_posts"), lit(0L)))
+        .withColumn("output_factor", when(col("dst_posts").leq(p.outputReferencePosts()), lit(1.0))
+            .otherwise(pow(col("dst_posts").divide(p.outputReferencePosts()), -p.outputExponent())))
+        .withColumn("c", col("b").multiply(col("output_factor")))
+        .withColumn("p", col("c").divide(sum("a").over(Window.partitionBy("src"))));
+  }
+
+  /** Posts each person authored in the window. */
+  public static Dataset<Row> posts(Dataset<Row> personEvents) {
+    return personEvents.where(col("type").equalTo("post")).groupBy(col("actor_person").as("person_id")).agg(count("*").as("posts"));
+  }
+
+  /**
+   * Every person in the window with what scoring needs besides rank: posts, weight given to
+   * others (after the discounts), whether they acted on the scoring day, and their networks.
+   */
+  public static Dataset<Row> nodes(Dataset<Row> personEvents, Dataset<Row> edges, LocalDate day) {
+    Dataset<Row> asActor =
+        personEvents.select(col("actor_person").as("person_id"), col("network"), col("event_date"), lit(true).as("acted"));
+    Dataset<Row> asTarget =
+        personEvents.where(col("target_person").isNotNull())
+            .select(col("target_person").as("person_id"), col("network"), col("event_date"), lit(false).as("acted"));
+    Dataset<Row> people =
+        asActor.unionByName(asTarget)
+            .groupBy("person_id")
+            .agg(
+                sort_array(collect_set("network")).as("networks"),
+                max(when(col("acted").and(col("event_date").equalTo(lit(day.toString()).cast("date"))), lit(true)).otherwise(lit(false)))
+                    .as("acted_today"));
+    Dataset<Row> given = edges.groupBy(col("src").as("_g")).agg(sum("b").as("given_weight"));
+    Dataset<Row> received =
+        edges.groupBy(col("dst").as("_r")).agg(sum("c").as("received_weight"), countDistinct("src").as("engagers"));
+    return people
+        .join(posts(personEvents).withColumnRenamed("person_id", "_p"), col("person_id").equalTo(col("_p")), "left")
+        .join(given, col("person_id").equalTo(col("_g")), "left")
+        .join(received, col("person_id").equalTo(col("_r")), "left")
+        .select(
+            col("person_id"),
+            col("networks"),
+            col("acted_today"),
+            coalesce(col("posts"), lit(0L)).as("posts"),
+            coalesce(col("given_weight"), lit(0.0)).as("given_weight"),
+            coalesce(col("received_weight"), lit(0.0)).as("received_weight"),
+            coalesce(col("engagers"), lit(0L)).as("engagers"));
+  }
+
+  /** The weight of one engagement of the row's type, from {@code scoring.type-weights}. */
+  static Column typeWeight(ScoringParams p) {
+    Column w = lit(0.0);
+    for (Map.Entry<String, Double> e : p.typeWeights().entrySet()) {
+      w = when(col("type").equalTo(e.getKey()), lit(e.getValue())).otherwise(w);
+    }
+    return w;
+  }
+}

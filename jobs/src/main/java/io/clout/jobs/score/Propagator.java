@@ -1,0 +1,154 @@
+package io.clout.jobs.score;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.clout.common.scoring.Propagation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.encoders.RowEncoder;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids, on one of two
+ * paths that compute the same numbers: in memory on one executor when the graph has at most
+ * {@code scoring.local-max-edges} edges (arrays, no shuffles per iteration), or as a distributed
+ * join-and-aggregate loop with its lineage cut every {@code scoring.checkpoint-every} iterations.
+ * Returns (person_id, rank, iterations) for every node that has an edge.
+ */
+public final class Propagator {
+  public static final StructType RANKS =
+      new StructType()
+          .add("person_id", DataTypes.StringType, false)
+          .add("rank", DataTypes.DoubleType, false)
+          .add("iterations", DataTypes.IntegerType, false);
+
+  private Propagator() {}
+
+  public record Settings(double damping, double tolerance, int maxIterations, int checkpointEvery, long localMaxEdges)
+      implements java.io.Serializable {}
+
+  public static Dataset<Row> ranks(Dataset<Row> edges, long edgeCount, Settings s) {
+    return edgeCount <= s.localMaxEdges() ? inMemory(edges, s) : distributed(edges, s);
+  }
+
+  /** All edges into one partition, ranked there with arrays: the fast path for graphs that fit. */
+  public static Dataset<Row> inMemory(Dataset<Row> edges, Settings s) {
+    return edges.select(col("src"), col("dst"), col("p"))
+        .coalesce(1)
+        .mapPartitions(new InMemoryRank(s), RowEncoder.encoderFor(RANKS));
+  }
+
+  /** Executor side of {@link #inMemory}: ids to dense ints, CSR propagation, ids back. */
+  static final class InMemoryRank implements MapPartitionsFunction<Row, Row> {
+    private final Settings s;
+
+    InMemoryRank(Settings s) {
+      this.s = s;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      Map<String, Integer> index = new HashMap<>();
+      List<String> names = new ArrayList<>();
+      IntList src = new IntList();
+      IntList dst = new IntList();
+      double[] p = new double[1024];
+      int m = 0;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        src.add(id(index, names, r.getString(0)));
+        dst.add(id(index, names, r.getString(1)));
+        if (m == p.length) {
+          p = java.util.Arrays.copyOf(p, m * 2);
+        }
+        p[m++] = r.getDouble(2);
+      }
+      Propagation.Result result =
+          Propagation.run(names.size(), src.toArray(), dst.toArray(), java.util.Arrays.copyOf(p, m), s.damping(), s.tolerance(), s.maxIterations());
+      double[] ranks = result.ranks();
+      List<Row> out = new ArrayList<>(names.size());
+      for (int i = 0; i < names.size(); i++) {
+        out.add(RowFactory.create(names.get(i), ranks[i], result.iterations()));
+      }
+      return out.iterator();
+    }
+
+    private static int id(Map<String, Integer> index, List<String> names, String name) {
+      Integer i = index.get(name);
+      if (i == null) {
+        i = names.size();
+        index.put(name, i);
+        names.add(name);
+      }
+      return i;
+    }
+  }
+
+  /** A growable int array, to avoid boxing millions of edge ends. */
+  static final class IntList {
+    private int[] a = new int[1024];
+    private int n;
+
+    void add(int v) {
+      if (n == a.length) {
+        a = java.util.Arrays.copyOf(a, n * 2);
+      }
+      a[n++] = v;
+    }
+
+    int[] toArray() {
+      return java.util.Arrays.copyOf(a, n);
+    }
+  }
+
+  /**
+   * The same rank as a distributed loop: each iteration joins ranks to edges on src and sums into
+   * dst. The mean absolute change is the convergence test, and every {@code checkpointEvery}
+   * iterations the ranks are checkpointed so the plan does not grow with the iterations.
+   */
+  public static Dataset<Row> distributed(Dataset<Row> edges, Settings s) {
+    Dataset<Row> e = edges.select(col("src"), col("dst"), col("p")).repartition(col("src")).cache();
+    Dataset<Row> nodes = e.select(col("src").as("id")).union(e.select(col("dst").as("id"))).distinct().cache();
+    long n = nodes.count();
+    Dataset<Row> ranks = nodes.withColumn("r", lit(1.0)).localCheckpoint();
+    int it = 0;
+    while (it < s.maxIterations()) {
+      Dataset<Row> contributions =
+          e.join(ranks, col("src").equalTo(col("id")))
+              .groupBy(col("dst"))
+              .agg(sum(col("p").multiply(col("r"))).as("in"));
+      Dataset<Row> next =
+          nodes.join(contributions, col("id").equalTo(col("dst")), "left")
+              .select(col("id"), lit(1 - s.damping()).plus(lit(s.damping()).multiply(coalesce(col("in"), lit(0.0)))).as("r"));
+      it++;
+      // Cut the lineage regularly; the change below would otherwise recompute every iteration.
+      next = it % s.checkpointEvery() == 0 ? next.localCheckpoint() : next.cache();
+      double change =
+          next.as("n").join(ranks.as("o"), col("n.id").equalTo(col("o.id")))
+              .agg(sum(abs(col("n.r").minus(col("o.r")))))
+              .as(Encoders.DOUBLE())
+              .first() / Math.max(1, n);
+      ranks.unpersist();
+      ranks = next;
+      if (change < s.tolerance()) {
+        break;
+      }
+    }
+    e.unpersist();
+    nodes.unpersist();
+    return ranks.select(col("id").as("person_id"), col("r").as("rank"), lit(it).as("iterations"));
+  }
+}

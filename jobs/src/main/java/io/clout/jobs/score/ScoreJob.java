@@ -1,0 +1,138 @@
+package io.clout.jobs.score;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import io.clout.common.config.CloutConfig;
+import io.clout.common.config.ConfigLoader;
+import io.clout.common.scoring.ScoringParams;
+import io.clout.jobs.CloutException;
+import io.clout.jobs.Delta;
+import io.clout.jobs.Reports;
+import io.clout.jobs.Tables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code clout score --date D}: the interaction graph over the trailing window, propagation, and
+ * the day's {@code scores}, {@code score_drivers} and {@code current_scores}. Each write replaces
+ * exactly the day's partition, so a rerun gives the same tables.
+ */
+public final class ScoreJob {
+  private ScoreJob() {}
+
+  public static ScoreReport run(SparkSession spark, CloutConfig config, LocalDate day) {
+    long started = System.nanoTime();
+    ScoringParams p = config.scoring();
+    Dataset<Row> engagements =
+        Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
+            .orElseThrow(() -> new CloutException("Cannot score " + day + ": no engagements table under "
+                + config.paths().warehouse() + "; run ./clout ingest first"));
+    Dataset<Row> identities =
+        Delta.read(spark, Tables.path(config, Tables.IDENTITIES))
+            .orElse(spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) network", "CAST(NULL AS STRING) account_id", "CAST(NULL AS STRING) person_id").limit(0));
+    Dataset<Row> previous = previousScores(spark, config, day);
+
+    Computed c = compute(engagements, identities, previous, day, p);
+    try {
+      Dataset<Row> scores = c.scores().persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> ranks = c.ranks();
+      long edgeCount = c.edgeCount();
+      Dataset<Row> drivers = ScoreTransforms.drivers(c.edges(), ranks, c.events(), scores, day, p);
+
+      String where = "score_date = '" + day + "'";
+      Delta.replaceWhere(drivers, Tables.path(config, Tables.SCORE_DRIVERS), where, "score_date");
+      Delta.replaceWhere(scores, Tables.path(config, Tables.SCORES), where, "score_date");
+      refreshCurrent(spark, config);
+
+      Row stats = scores.selectExpr(
+          "count(*) n", "percentile(score, 0.1) p10", "percentile(score, 0.5) p50", "percentile(score, 0.9) p90",
+          "max(score) mx", "count_if(score >= 80) top").first();
+      Map<String, Double> q = new LinkedHashMap<>();
+      q.put("p10", stats.getAs("p10"));
+      q.put("p50", stats.getAs("p50"));
+      q.put("p90", stats.getAs("p90"));
+      q.put("max", stats.getAs("mx"));
+      Row rankInfo = ranks.selectExpr("count(*) n", "coalesce(max(iterations), 0) it").first();
+      Map<String, Long> versions = new TreeMap<>();
+      for (String t : List.of(Tables.SCORES, Tables.SCORE_DRIVERS, Tables.CURRENT_SCORES)) {
+        versions.put(t, Delta.version(spark, Tables.path(config, t)));
+      }
+      ScoreReport report = new ScoreReport(
+          day.toString(), p.modelVersion(), c.events().count(), c.nodes().count(), edgeCount,
+          edgeCount <= p.localMaxEdges() ? "in-memory" : "distributed", rankInfo.<Integer>getAs("it"),
+          stats.<Long>getAs("n"), q, stats.<Long>getAs("top"), versions,
+          (System.nanoTime() - started) / 1_000_000, ConfigLoader.flatten(config));
+      Reports.write(spark, Tables.reportPath(config, "score", day.toString()), report);
+      scores.unpersist();
+      return report;
+    } finally {
+      c.release();
+    }
+  }
+
+  /** The day's graph, ranks and scores, before anything is written. */
+  public record Computed(Dataset<Row> events, Dataset<Row> edges, long edgeCount, Dataset<Row> ranks, Dataset<Row> nodes, Dataset<Row> scores) {
+    void release() {
+      ranks.unpersist();
+      edges.unpersist();
+      events.unpersist();
+    }
+  }
+
+  /**
+   * The pure part of scoring: engagements, identities and yesterday's scores in, today's scores
+   * out. The edge count chooses the propagation path.
+   */
+  public static Computed compute(Dataset<Row> engagements, Dataset<Row> identities, Dataset<Row> previous, LocalDate day, ScoringParams p) {
+    Dataset<Row> events = InfluenceGraph.personEvents(engagements, identities, day, p).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> edges = InfluenceGraph.edges(events, day, p).persist(StorageLevel.MEMORY_AND_DISK());
+    long edgeCount = edges.count();
+    Propagator.Settings settings = new Propagator.Settings(p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
+    Dataset<Row> ranks = Propagator.ranks(edges, edgeCount, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> nodes = InfluenceGraph.nodes(events, edges, day);
+    return new Computed(events, edges, edgeCount, ranks, nodes, ScoreTransforms.scores(nodes, ranks, previous, day, p));
+  }
+
+  /**
+   * Yesterday's scores, which today's dynamics start from. A gap (older scores but none for
+   * yesterday) is an error: days build on each other and must run in order.
+   */
+  static Dataset<Row> previousScores(SparkSession spark, CloutConfig config, LocalDate day) {
+    String path = Tables.path(config, Tables.SCORES);
+    Dataset<Row> none = spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
+    if (!Delta.exists(spark, path)) {
+      return none;
+    }
+    Dataset<Row> all = spark.read().format("delta").load(path);
+    Row latestBefore = all.where(col("score_date").lt(lit(day.toString()).cast("date"))).agg(max("score_date")).first();
+    if (latestBefore.isNullAt(0)) {
+      return none;
+    }
+    LocalDate latest = latestBefore.<Date>getAs(0).toLocalDate();
+    if (!latest.equals(day.minusDays(1))) {
+      throw new CloutException("Cannot score " + day + ": the latest earlier scores are of " + latest
+          + ", not " + day.minusDays(1) + "; days build on each other, so run ./clout backfill --from "
+          + latest.plusDays(1) + " --to " + day);
+    }
+    return all.where(col("score_date").equalTo(lit(latest.toString()).cast("date"))).select("person_id", "score");
+  }
+
+  /** current_scores holds the newest day of scores; a backfill of older days leaves it alone. */
+  static void refreshCurrent(SparkSession spark, CloutConfig config) {
+    Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
+    Row newest = scores.agg(max("score_date")).first();
+    scores.where(col("score_date").equalTo(lit(newest.get(0))))
+        .write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .save(Tables.path(config, Tables.CURRENT_SCORES));
+  }
+}
