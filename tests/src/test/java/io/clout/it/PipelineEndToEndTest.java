@@ -1,0 +1,198 @@
+package io.clout.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.clout.common.config.CloutConfig;
+import io.clout.common.config.ConfigLoader;
+import io.clout.jobs.Pipeline;
+import io.clout.jobs.SqlCommand;
+import io.clout.jobs.TestSpark;
+import io.clout.jobs.Tables;
+import io.clout.jobs.generate.Generator;
+import io.clout.jobs.score.ScoreJob;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline the README's main command runs (generate, then ingest and score day by day), and
+ * the properties the score must have, checked on its output.
+ */
+class PipelineEndToEndTest {
+  static final int PERSONS = 400;
+  static final int DAYS = 6;
+  static final LocalDate START = LocalDate.parse("2026-05-01");
+  static final LocalDate LAST = START.plusDays(DAYS - 1);
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static CloutConfig config;
+  static Generator.Manifest manifest;
+
+  @BeforeAll
+  static void runThePipeline() throws Exception {
+    spark = TestSpark.spark();
+    manifest = Generator.generate(new Generator.Params(PERSONS, DAYS, START, 3, 0.005), tmp.resolve("raw"));
+    config = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("wh").toString()), Map.of());
+    Pipeline.runRange(spark, config, START, LAST, System.out);
+  }
+
+  static Dataset<Row> table(String name) {
+    return spark.read().format("delta").load(Tables.path(config, name));
+  }
+
+  /** The person id scores use for a generated person: the identity's, or the twitter account's. */
+  static String personId(String generated) {
+    long mapped = table(Tables.IDENTITIES).where(col("person_id").equalTo(generated)).count();
+    return mapped > 0 ? generated : "twitter:tw" + (100000 + Integer.parseInt(generated.substring(1)));
+  }
+
+  static Map<LocalDate, Row> history(String personId) {
+    Map<LocalDate, Row> out = new HashMap<>();
+    for (Row r : table(Tables.SCORES).where(col("person_id").equalTo(personId)).collectAsList()) {
+      out.put(r.<java.sql.Date>getAs("score_date").toLocalDate(), r);
+    }
+    return out;
+  }
+
+  static Map<String, Double> targets(ScoreJob.Computed c) {
+    return c.scores().collectAsList().stream().collect(Collectors.toMap(r -> r.getAs("person_id"), r -> r.<Double>getAs("target_score")));
+  }
+
+  @Test
+  void everyDayIsScoredOnTheCalibratedScale() {
+    List<Row> days = table(Tables.SCORES).groupBy("score_date").count().collectAsList();
+    assertThat(days).hasSize(DAYS);
+    Row last = table(Tables.SCORES).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")).and(col("acted_today")))
+        .selectExpr("percentile(score, 0.5) median", "avg(CASE WHEN score BETWEEN 10 AND 40 THEN 1D ELSE 0D END) in_band",
+            "avg(CASE WHEN score >= 80 THEN 1D ELSE 0D END) top").first();
+    assertThat(last.<Double>getAs("median")).isBetween(10.0, 40.0);
+    assertThat(last.<Double>getAs("in_band")).isGreaterThan(0.6);
+    assertThat(last.<Double>getAs("top")).isLessThan(0.01);
+    assertThat(table(Tables.CURRENT_SCORES).select("score_date").distinct().first().<java.sql.Date>getAs(0).toLocalDate()).isEqualTo(LAST);
+  }
+
+  @Test
+  void anInactivePersonsScoreFallsEveryDayByNoMoreThanTheCap() {
+    int checked = 0;
+    for (Map.Entry<String, String> q : manifest.quietFrom().entrySet()) {
+      LocalDate from = LocalDate.parse(q.getValue());
+      Map<LocalDate, Row> h = history(personId(q.getKey()));
+      for (LocalDate d = from; !d.isAfter(LAST); d = d.plusDays(1)) {
+        Row r = h.get(d);
+        assertThat(r).as("%s on %s", q.getKey(), d).isNotNull();
+        assertThat(r.<Boolean>getAs("acted_today")).isFalse();
+        assertThat(r.<Double>getAs("score_change")).as("%s on %s", q.getKey(), d)
+            .isLessThan(0.0).isGreaterThanOrEqualTo(-config.scoring().maxDailyDrop());
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(3);
+  }
+
+  @Test
+  void aViralPostLiftsItsAuthorWithinOneRun() {
+    List<Row> viral = table(Tables.ENGAGEMENTS).where(col("type").equalTo("post").and(col("post_id").isin(manifest.viralPosts().keySet().toArray())))
+        .select("post_id", "event_date").collectAsList();
+    int checked = 0;
+    for (Row v : viral) {
+      LocalDate day = v.<java.sql.Date>getAs("event_date").toLocalDate();
+      if (day.isAfter(START)) {
+        Row r = history(personId(manifest.viralPosts().get(v.<String>getAs("post_id")))).get(day);
+        assertThat(r.<Double>getAs("score_change")).as("author of %s on %s", v.getAs("post_id"), day).isGreaterThan(2.0);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(DAYS - 2);
+  }
+
+  @Test
+  void theEngagementRingGainsAtMostTwoPointsOverHonestBehaviour() {
+    Dataset<Row> engagements = table(Tables.ENGAGEMENTS);
+    Dataset<Row> identities = table(Tables.IDENTITIES);
+    Dataset<Row> none = spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
+    // Honest behaviour: the same engagements, aimed at ordinary people instead of each other.
+    org.apache.spark.sql.Column inRing = col("actor_id").startsWith("twring").and(col("target_id").startsWith("twring"));
+    Dataset<Row> honest = engagements.withColumn("target_id",
+        when(inRing, concat(lit("tw"), lit(100000).plus(pmod(hash(col("event_id")), lit(PERSONS))).cast("string"))).otherwise(col("target_id")));
+    Map<String, Double> ring = targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
+    Map<String, Double> fair = targets(ScoreJob.compute(honest, identities, none, LAST, config.scoring()));
+    for (String member : manifest.ringPersons()) {
+      String id = "twitter:twring" + member.substring(4).replaceFirst("^0", "");
+      assertThat(ring.get(id) - fair.get(id)).as(id + " ring " + ring.get(id) + " honest " + fair.get(id)).isLessThanOrEqualTo(2.0);
+    }
+  }
+
+  @Test
+  void addingAnUnrelatedGroupLeavesEveryoneElsesScore() {
+    Dataset<Row> engagements = table(Tables.ENGAGEMENTS);
+    Dataset<Row> identities = table(Tables.IDENTITIES);
+    Dataset<Row> none = spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
+    Dataset<Row> strangers = engagements
+        .withColumn("event_id", concat(lit("x"), col("event_id")))
+        .withColumn("actor_id", concat(lit("x"), col("actor_id")))
+        .withColumn("target_id", concat(lit("x"), col("target_id")))
+        .withColumn("post_id", concat(lit("x"), col("post_id")));
+    Dataset<Row> strangerIds = identities.withColumn("account_id", concat(lit("x"), col("account_id"))).withColumn("person_id", concat(lit("x"), col("person_id")));
+    Map<String, Double> before = targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
+    Map<String, Double> after = targets(ScoreJob.compute(engagements.unionByName(strangers), identities.unionByName(strangerIds), none, LAST, config.scoring()));
+    assertThat(after).hasSize(2 * before.size());
+    before.forEach((id, score) -> assertThat(after.get(id)).as(id).isCloseTo(score, within(0.01)));
+  }
+
+  @Test
+  void rerunningADayGivesIdenticalScoresAndDrivers() {
+    Set<String> tables = Set.of(Tables.SCORES, Tables.SCORE_DRIVERS);
+    Map<String, List<Row>> before = new HashMap<>();
+    for (String t : tables) {
+      before.put(t, table(t).orderBy("person_id").collectAsList().stream().sorted(java.util.Comparator.comparing(Row::toString)).toList());
+    }
+    ScoreJob.run(spark, config, LAST);
+    for (String t : tables) {
+      assertThat(table(t).collectAsList().stream().sorted(java.util.Comparator.comparing(Row::toString)).toList()).as(t).isEqualTo(before.get(t));
+    }
+  }
+
+  @Test
+  void sqlShowsAPersonsHistoryAndWhyItMoved() {
+    String who = personId(manifest.quietFrom().keySet().iterator().next());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SqlCommand.run(spark, config,
+        "SELECT s.score_date, s.score, s.score_change, d.kind, d.value FROM scores s JOIN score_drivers d"
+            + " ON s.person_id = d.person_id AND s.score_date = d.score_date AND d.unit = 'points'"
+            + " WHERE s.person_id = '" + who + "' ORDER BY s.score_date, d.kind",
+        SqlCommand.Format.CSV, 100, new PrintStream(out, true, StandardCharsets.UTF_8));
+    String csv = out.toString(StandardCharsets.UTF_8);
+    assertThat(csv).startsWith("score_date,score,score_change,kind,value").contains("model_change");
+    // Somewhere an idle day cost more than the model alone would have taken.
+    assertThat(table(Tables.SCORE_DRIVERS).where(col("kind").equalTo("inactivity_decay")).count()).isPositive();
+    // Each day's change is the sum of its parts in score_drivers.
+    Map<String, Double> sums = new HashMap<>();
+    Map<String, Double> changes = new HashMap<>();
+    for (String line : csv.lines().skip(1).toList()) {
+      String[] c = line.split(",");
+      sums.merge(c[0], Double.parseDouble(c[4]), Double::sum);
+      changes.put(c[0], Double.parseDouble(c[2]));
+    }
+    changes.forEach((day, change) -> assertThat(sums.get(day)).as(day).isCloseTo(change, within(1e-6)));
+  }
+}
