@@ -10,6 +10,8 @@ import io.clout.jobs.Tables;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
+import io.clout.jobs.score.ScoreJob;
+import io.clout.jobs.score.ScoreReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Generated logs in a real S3-compatible server, ingested through s3a into Delta tables that live
  * in the same server. Expected counts come from the generator's own manifest, not from ingest.
  */
-class IngestS3Test {
+class S3PipelineTest {
   static final LocalDate DAY1 = LocalDate.parse("2026-03-01");
   static final LocalDate DAY2 = DAY1.plusDays(1);
   @TempDir static Path tmp;
@@ -107,6 +109,16 @@ class IngestS3Test {
     Dataset keys = new Dataset();
     assertThat(keys.distinctKeys()).isEqualTo(keys.rows());
     assertThat(r2.reconciles()).isTrue();
+
+    // Scoring reads and writes its tables on S3 as well.
+    ScoreReport s1 = ScoreJob.run(spark, config, DAY1);
+    ScoreReport s2 = ScoreJob.run(spark, config, DAY2);
+    assertThat(s1.scored()).isPositive();
+    assertThat(s2.edges()).isPositive();
+    assertThat(count(Tables.SCORES, "score_date = '" + d2 + "'")).isEqualTo(s2.scored());
+    assertThat(count(Tables.SCORES, "score_date = '" + d2 + "' AND previous_score IS NOT NULL")).isPositive();
+    assertThat(count(Tables.CURRENT_SCORES, "score_date = '" + d2 + "'")).isEqualTo(s2.scored());
+    assertThat(count(Tables.SCORE_DRIVERS, "score_date = '" + d2 + "' AND kind = 'engager'")).isPositive();
   }
 
   /** Engagement key counts over the whole table. */
