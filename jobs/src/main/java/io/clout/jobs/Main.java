@@ -7,6 +7,7 @@ import io.clout.jobs.CliArgs.UsageException;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
+import io.clout.jobs.moments.MomentsJob;
 import io.clout.jobs.score.ScoreJob;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -29,8 +30,10 @@ public final class Main {
                   Validate one day's raw partition into engagements, identities and rejected_events.
         score     --date D
                   Build the interaction graph, propagate influence, write scores and score_drivers.
+        moments   --date D
+                  Each person's top posts with their engagers, outreach, unanswered influencers, what works.
         daily     --date D
-                  Run every stage for one day: ingest, then score.
+                  Run every stage for one day: ingest, score, moments.
         backfill  --from D1 --to D2
                   Run the days from D1 to D2 in order, in one Spark session.
         sql       "SELECT ..." [--format table|csv|json] [--limit N]
@@ -64,6 +67,8 @@ public final class Main {
         });
         case "score" -> withSpark(a.allow(common("date")), "clout-score", (spark, config) ->
             System.out.println(ScoreJob.run(spark, config, date(a.required("date"))).summary()));
+        case "moments" -> withSpark(a.allow(common("date")), "clout-moments", (spark, config) ->
+            System.out.println(MomentsJob.run(spark, config, date(a.required("date"))).summary()));
         case "daily" -> withSpark(a.allow(common("date")), "clout-daily", (spark, config) -> {
           LocalDate d = date(a.required("date"));
           Pipeline.runRange(spark, config, d, d, System.out);

@@ -3,6 +3,7 @@ package io.clout.jobs;
 import io.clout.common.config.CloutConfig;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
+import io.clout.jobs.moments.MomentsJob;
 import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.score.ScoreReport;
 import java.io.PrintStream;
@@ -20,6 +21,9 @@ public final class Pipeline {
     long t1 = System.nanoTime();
     ScoreReport score = ScoreJob.run(spark, config, date);
     out.printf("  %s (%.1f s)%n", score.summary(), (System.nanoTime() - t1) / 1e9);
+    long t2 = System.nanoTime();
+    MomentsJob.Report moments = MomentsJob.run(spark, config, date);
+    out.printf("  %s (%.1f s)%n", moments.summary(), (System.nanoTime() - t2) / 1e9);
   }
 
   /** Days from {@code from} to {@code to}, both included, in order: each day builds on the one before. */

@@ -14,10 +14,15 @@ public final class Tables {
   public static final String SCORES = "scores";
   public static final String SCORE_DRIVERS = "score_drivers";
   public static final String CURRENT_SCORES = "current_scores";
+  public static final String MOMENTS = "moments";
+  public static final String OUTREACH = "outreach";
+  public static final String UNANSWERED_INFLUENCERS = "unanswered_influencers";
+  public static final String ENGAGEMENT_BREAKDOWN = "engagement_breakdown";
 
   /** Every table, in the order a day writes them. */
   public static final List<String> ALL =
-      List.of(REJECTED_EVENTS, IDENTITIES, ENGAGEMENTS, SCORE_DRIVERS, SCORES, CURRENT_SCORES);
+      List.of(REJECTED_EVENTS, IDENTITIES, ENGAGEMENTS, SCORE_DRIVERS, SCORES, CURRENT_SCORES,
+          MOMENTS, OUTREACH, UNANSWERED_INFLUENCERS, ENGAGEMENT_BREAKDOWN);
 
   private Tables() {}
 

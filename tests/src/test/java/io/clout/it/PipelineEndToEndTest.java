@@ -52,7 +52,9 @@ class PipelineEndToEndTest {
   static void runThePipeline() throws Exception {
     spark = TestSpark.spark();
     manifest = Generator.generate(new Generator.Params(PERSONS, DAYS, START, 3, 0.005), tmp.resolve("raw"));
-    config = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("wh").toString()), Map.of());
+    // 400 people rarely reach 60, the default bar for an influencer to answer; 35 keeps the list busy.
+    config = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("wh").toString(),
+        "moments.unanswered-min-score", "35"), Map.of());
     Pipeline.runRange(spark, config, START, LAST, System.out);
   }
 
@@ -194,5 +196,60 @@ class PipelineEndToEndTest {
       changes.put(c[0], Double.parseDouble(c[2]));
     }
     changes.forEach((day, change) -> assertThat(sums.get(day)).as(day).isCloseTo(change, within(1e-6)));
+  }
+
+  @Test
+  void viralPostsAreTheirAuthorsTopMomentOnTheDay() {
+    List<Row> viral = table(Tables.ENGAGEMENTS).where(col("type").equalTo("post").and(col("post_id").isin(manifest.viralPosts().keySet().toArray())))
+        .select("post_id", "event_date").collectAsList();
+    assertThat(viral).hasSizeGreaterThanOrEqualTo(DAYS - 1);
+    for (Row v : viral) {
+      String author = personId(manifest.viralPosts().get(v.<String>getAs("post_id")));
+      List<Row> top = table(Tables.MOMENTS)
+          .where(col("score_date").equalTo(v.getAs("event_date")).and(col("person_id").equalTo(author)).and(col("position").equalTo(1)))
+          .collectAsList();
+      assertThat(top).extracting(r -> r.<String>getAs("post_id")).as("%s on %s", author, v.getAs("event_date")).containsExactly(v.<String>getAs("post_id"));
+    }
+  }
+
+  @Test
+  void momentEngagersCarryTheirScoreOfThatDay() {
+    Dataset<Row> engagers = table(Tables.MOMENTS).selectExpr("score_date", "explode(engagers) e").selectExpr("score_date", "e.person_id", "e.score");
+    Dataset<Row> scores = table(Tables.SCORES).select(col("score_date").as("d"), col("person_id").as("p"), col("score").as("s"));
+    long checked = engagers.count();
+    long mismatched = engagers.join(scores, col("score_date").equalTo(col("d")).and(col("person_id").equalTo(col("p"))), "left")
+        .where(col("s").isNull().or(col("s").notEqual(col("score")))).count();
+    assertThat(checked).isGreaterThan(1000);
+    assertThat(mismatched).isZero();
+  }
+
+  @Test
+  void rerunningMomentsNeitherLosesNorDuplicatesAMoment() {
+    Dataset<Row> before = table(Tables.MOMENTS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")));
+    List<Row> keys = before.select("person_id", "network", "post_id", "position", "moment_score").orderBy("person_id", "position").collectAsList();
+    io.clout.jobs.moments.MomentsJob.run(spark, config, LAST);
+    Dataset<Row> after = table(Tables.MOMENTS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")));
+    assertThat(after.select("person_id", "network", "post_id", "position", "moment_score").orderBy("person_id", "position").collectAsList()).isEqualTo(keys);
+    assertThat(after.select("person_id", "network", "post_id").distinct().count()).isEqualTo(keys.size());
+    assertThat(table(Tables.MOMENTS).groupBy("score_date").count().count()).isEqualTo(DAYS);
+  }
+
+  @Test
+  void sqlShowsMomentsWithEngagerScoresAndUnansweredInfluencers() {
+    String who = personId(manifest.viralPosts().values().iterator().next());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SqlCommand.run(spark, config,
+        "SELECT m.post_id, m.moment_score, e.person_id engager, e.score FROM moments m LATERAL VIEW explode(m.engagers) x AS e"
+            + " WHERE m.person_id = '" + who + "' AND m.score_date = DATE'" + LAST + "' AND m.position = 1",
+        SqlCommand.Format.JSON, 5, new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(5).allMatch(l -> l.contains("\"score\":"));
+    long unanswered = table(Tables.UNANSWERED_INFLUENCERS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date"))).count();
+    assertThat(unanswered).isPositive();
+    // Nobody on the list was answered: no engagement back after the influencer's first one.
+    long answered = table(Tables.UNANSWERED_INFLUENCERS).as("u")
+        .join(table(Tables.OUTREACH).as("o"), col("u.score_date").equalTo(col("o.score_date")).and(col("u.person_id").equalTo(col("o.person_id")))
+            .and(col("u.engager_id").equalTo(col("o.reached_id"))).and(col("o.last_at").geq(col("u.first_engaged_at"))))
+        .count();
+    assertThat(answered).isZero();
   }
 }

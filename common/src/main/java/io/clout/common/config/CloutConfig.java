@@ -8,7 +8,7 @@ import java.util.Map;
  * All of Clout's settings, immutable once loaded by {@link ConfigLoader}. Keys are kebab-case in
  * files and on the command line ({@code ingest.max-age-days}); docs/configuration.md lists them.
  */
-public record CloutConfig(Paths paths, Spark spark, Ingest ingest, ScoringParams scoring) {
+public record CloutConfig(Paths paths, Spark spark, Ingest ingest, ScoringParams scoring, Moments moments) {
 
   /**
    * @param raw root of the raw logs: a local folder or {@code s3a://bucket/prefix}
@@ -55,6 +55,19 @@ public record CloutConfig(Paths paths, Spark spark, Ingest ingest, ScoringParams
       require(
           maxRejectedFraction >= 0 && maxRejectedFraction <= 1,
           "ingest.max-rejected-fraction must be between 0 and 1");
+    }
+  }
+
+  /**
+   * Moments use the scoring window ({@code scoring.window-days}) and the day's scores.
+   *
+   * @param topK posts kept per person and day
+   * @param unansweredMinScore an engager scoring at least this is an influencer to answer...
+   * @param unansweredMargin ...or at least the person's own score plus this, whichever is larger
+   */
+  public record Moments(int topK, double unansweredMinScore, double unansweredMargin) {
+    public Moments {
+      require(topK >= 1, "moments.top-k must be at least 1");
     }
   }
 

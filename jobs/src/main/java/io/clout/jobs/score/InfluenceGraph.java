@@ -138,7 +138,7 @@ public final class InfluenceGraph {
   }
 
   /** The weight of one engagement of the row's type, from {@code scoring.type-weights}. */
-  static Column typeWeight(ScoringParams p) {
+  public static Column typeWeight(ScoringParams p) {
     Column w = lit(0.0);
     for (Map.Entry<String, Double> e : p.typeWeights().entrySet()) {
       w = when(col("type").equalTo(e.getKey()), lit(e.getValue())).otherwise(w);
