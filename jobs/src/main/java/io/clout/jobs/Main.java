@@ -32,10 +32,11 @@ public final class Main {
                   Build the interaction graph, propagate influence, write scores and score_drivers.
         moments   --date D
                   Each person's top posts with their engagers, outreach, unanswered influencers, what works.
-        daily     --date D
-                  Run every stage for one day: ingest, score, moments.
-        backfill  --from D1 --to D2
-                  Run the days from D1 to D2 in order, in one Spark session.
+        daily     --date D [--force]
+                  Run every stage for one day: ingest, score, moments; one report in _reports/daily/.
+                  A day already complete with the same inputs and parameters is skipped unless --force.
+        backfill  --from D1 --to D2 [--force]
+                  Run the days from D1 to D2 in order, in one Spark session, skipping complete days.
         sql       "SELECT ..." [--format table|csv|json] [--limit N]
                   Run Spark SQL over the warehouse tables, each known by its name.
         help      Show this text.
@@ -71,10 +72,10 @@ public final class Main {
             System.out.println(MomentsJob.run(spark, config, date(a.required("date"))).summary()));
         case "daily" -> withSpark(a.allow(common("date")), "clout-daily", (spark, config) -> {
           LocalDate d = date(a.required("date"));
-          Pipeline.runRange(spark, config, d, d, System.out);
+          Pipeline.runRange(spark, config, d, d, a.flag("force"), System.out);
         });
         case "backfill" -> withSpark(a.allow(common("from", "to")), "clout-backfill", (spark, config) ->
-            Pipeline.runRange(spark, config, date(a.required("from")), date(a.required("to")), System.out));
+            Pipeline.runRange(spark, config, date(a.required("from")), date(a.required("to")), a.flag("force"), System.out));
         case "sql" -> withSpark(a.allow(common("format", "limit")), "clout-sql", (spark, config) -> {
           if (a.positional().size() != 1) {
             throw new UsageException("Cannot run 'sql': give one quoted query, e.g. ./clout sql \"SELECT 1\"");

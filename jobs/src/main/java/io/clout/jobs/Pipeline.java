@@ -1,39 +1,149 @@
 package io.clout.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.clout.common.config.CloutConfig;
+import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
 import io.clout.jobs.moments.MomentsJob;
 import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.score.ScoreReport;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** Runs the stages of one day in order: the body of {@code clout daily} and {@code clout backfill}. */
+/**
+ * {@code clout daily} and {@code clout backfill}: the stages of a day in order (ingest, score,
+ * moments), one JSON run report per day, and skipping of days already complete with the same
+ * inputs and parameters. Each stage replaces exactly its day in each of its tables (one atomic
+ * Delta commit per table), and the report that marks a day complete is written last: a run killed
+ * at any point leaves no table with half a day, and the next run redoes the day.
+ */
 public final class Pipeline {
   private Pipeline() {}
 
-  public static void runDay(SparkSession spark, CloutConfig config, LocalDate date, PrintStream out) {
-    long t0 = System.nanoTime();
-    IngestReport ingest = IngestJob.run(spark, config, date);
-    out.printf("  %s (%.1f s)%n", ingest.summary(), (System.nanoTime() - t0) / 1e9);
-    long t1 = System.nanoTime();
-    ScoreReport score = ScoreJob.run(spark, config, date);
-    out.printf("  %s (%.1f s)%n", score.summary(), (System.nanoTime() - t1) / 1e9);
-    long t2 = System.nanoTime();
-    MomentsJob.Report moments = MomentsJob.run(spark, config, date);
-    out.printf("  %s (%.1f s)%n", moments.summary(), (System.nanoTime() - t2) / 1e9);
+  /** One day's run: its fingerprint, each stage's report and duration, and the parameters. */
+  public record DailyReport(
+      String date,
+      String status,
+      String fingerprint,
+      String modelVersion,
+      IngestReport ingest,
+      ScoreReport score,
+      MomentsJob.Report moments,
+      Map<String, Long> stageMs,
+      long durationMs,
+      Map<String, String> parameters) {}
+
+  public static DailyReport runDay(SparkSession spark, CloutConfig config, LocalDate date, boolean force, PrintStream out) {
+    String fingerprint = fingerprint(spark, config, date);
+    String reportPath = Tables.reportPath(config, "daily", date.toString());
+    JsonNode previous = readReport(spark, reportPath);
+    if (!force && previous != null && "complete".equals(previous.path("status").asText())
+        && fingerprint.equals(previous.path("fingerprint").asText())) {
+      out.println("  complete with the same inputs and parameters: skipped (--force reruns it)");
+      return null;
+    }
+    long started = System.nanoTime();
+    Map<String, Long> ms = new LinkedHashMap<>();
+    try (Progress progress = Progress.start(spark, out)) {
+      IngestReport ingest = stage("ingest", ms, out, progress, () -> IngestJob.run(spark, config, date), IngestReport::summary);
+      ScoreReport score = stage("score", ms, out, progress, () -> ScoreJob.run(spark, config, date), ScoreReport::summary);
+      MomentsJob.Report moments = stage("moments", ms, out, progress, () -> MomentsJob.run(spark, config, date), MomentsJob.Report::summary);
+      DailyReport report = new DailyReport(date.toString(), "complete", fingerprint, config.scoring().modelVersion(), ingest, score, moments,
+          ms, (System.nanoTime() - started) / 1_000_000, ConfigLoader.flatten(config));
+      Reports.write(spark, reportPath, report);
+      return report;
+    }
+  }
+
+  private static <T> T stage(String name, Map<String, Long> ms, PrintStream out, Progress progress, Supplier<T> body, java.util.function.Function<T, String> summary) {
+    long t = System.nanoTime();
+    progress.stage(name);
+    T result = body.get();
+    long took = (System.nanoTime() - t) / 1_000_000;
+    ms.put(name, took);
+    out.printf("  %s (%.1f s)%n", summary.apply(result), took / 1000.0);
+    return result;
   }
 
   /** Days from {@code from} to {@code to}, both included, in order: each day builds on the one before. */
-  public static void runRange(SparkSession spark, CloutConfig config, LocalDate from, LocalDate to, PrintStream out) {
+  public static void runRange(SparkSession spark, CloutConfig config, LocalDate from, LocalDate to, boolean force, PrintStream out) {
     if (to.isBefore(from)) {
       throw new CloutException("Cannot backfill: --to " + to + " is before --from " + from);
     }
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       out.println("day " + d);
-      runDay(spark, config, d, out);
+      runDay(spark, config, d, force, out);
+    }
+  }
+
+  /**
+   * What a day's result depends on: the raw files of its partition and the identity files (name,
+   * size, modification time), every model parameter, and the previous day's fingerprint, since
+   * a day builds on the one before. Equal fingerprints mean a rerun would compute the same.
+   */
+  static String fingerprint(SparkSession spark, CloutConfig config, LocalDate date) {
+    Map<String, String> parts = new TreeMap<>();
+    String raw = config.paths().raw().replaceAll("/$", "");
+    listing(spark, raw + "/engagement/dt=" + date, parts);
+    listing(spark, raw + "/identities", parts);
+    ConfigLoader.flatten(config).forEach((k, v) -> {
+      if (!k.startsWith("spark.")) {
+        parts.put("param:" + k, v);
+      }
+    });
+    JsonNode before = readReport(spark, Tables.reportPath(config, "daily", date.minusDays(1).toString()));
+    parts.put("previous", before == null ? "" : before.path("fingerprint").asText());
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      parts.forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void listing(SparkSession spark, String folder, Map<String, String> into) {
+    Path dir = new Path(folder);
+    try {
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return;
+      }
+      for (FileStatus s : fs.listStatus(dir)) {
+        into.put("file:" + s.getPath().toUri().getPath(), s.getLen() + "@" + s.getModificationTime());
+      }
+    } catch (IOException e) {
+      throw new CloutException("Cannot list " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  static JsonNode readReport(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        return null;
+      }
+      try (InputStream in = fs.open(p)) {
+        return Reports.JSON.readTree(in);
+      }
+    } catch (IOException e) {
+      return null; // an unreadable report counts as no report: the day reruns
     }
   }
 }

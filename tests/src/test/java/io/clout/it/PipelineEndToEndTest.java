@@ -55,7 +55,7 @@ class PipelineEndToEndTest {
     // 400 people rarely reach 60, the default bar for an influencer to answer; 35 keeps the list busy.
     config = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("wh").toString(),
         "moments.unanswered-min-score", "35"), Map.of());
-    Pipeline.runRange(spark, config, START, LAST, System.out);
+    Pipeline.runRange(spark, config, START, LAST, false, System.out);
   }
 
   static Dataset<Row> table(String name) {
@@ -251,5 +251,30 @@ class PipelineEndToEndTest {
             .and(col("u.engager_id").equalTo(col("o.reached_id"))).and(col("o.last_at").geq(col("u.first_engaged_at"))))
         .count();
     assertThat(answered).isZero();
+  }
+
+  @Test
+  void aRerunOfTheRangeIsANoOpAndABackfillEqualsSingleDayRuns() {
+    Map<String, Long> versions = new HashMap<>();
+    for (String t : Tables.ALL) {
+      versions.put(t, io.clout.jobs.Delta.version(spark, Tables.path(config, t)));
+    }
+    Pipeline.runRange(spark, config, START, LAST, false, System.out);
+    versions.forEach((t, v) -> assertThat(io.clout.jobs.Delta.version(spark, Tables.path(config, t))).as(t).isEqualTo(v));
+
+    // The same days, one daily run each, into another warehouse.
+    CloutConfig single = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("single").toString(),
+        "moments.unanswered-min-score", "35"), Map.of());
+    for (LocalDate d = START; !d.isAfter(LAST); d = d.plusDays(1)) {
+      Pipeline.runRange(spark, single, d, d, false, System.out);
+    }
+    for (String t : Tables.ALL) {
+      assertThat(sorted(single, t)).as(t).isEqualTo(sorted(config, t));
+    }
+  }
+
+  static List<String> sorted(CloutConfig c, String table) {
+    return spark.read().format("delta").load(Tables.path(c, table)).drop("source_file").collectAsList().stream()
+        .map(Row::toString).sorted().toList();
   }
 }

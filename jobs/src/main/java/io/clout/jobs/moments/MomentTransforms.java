@@ -1,5 +1,6 @@
 package io.clout.jobs.moments;
 
+import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
@@ -69,7 +70,7 @@ public final class MomentTransforms {
     Dataset<Row> stats =
         onPosts.groupBy(col("target_person").as("person_id"), col("network"), col("post_id"))
             .agg(
-                sum(col("type_weight").multiply(col("engager_score"))).as("moment_score"),
+                bround(sum(col("type_weight").multiply(col("engager_score"))), 9).as("moment_score"),
                 count(lit(1)).as("engagements"),
                 countDistinct("actor_person").as("distinct_engagers"),
                 typeCount("like"), typeCount("comment"), typeCount("reply"), typeCount("share"), typeCount("mention"),
@@ -153,8 +154,8 @@ public final class MomentTransforms {
     Dataset<Row> out = null;
     for (String[] dim : new String[][] {{"network", "network"}, {"engagement_type", "type"}, {"hour_of_day", "hour"}}) {
       Dataset<Row> g = r.groupBy(col("target_person").as("person_id"), col(dim[1]).as("value"))
-          .agg(count(lit(1)).as("engagements"), countDistinct("actor_person").as("engagers"), sum("type_weight").as("weight"),
-              sum(col("type_weight").multiply(col("engager_score"))).as("weighted_by_score"))
+          .agg(count(lit(1)).as("engagements"), countDistinct("actor_person").as("engagers"), bround(sum("type_weight"), 9).as("weight"),
+              bround(sum(col("type_weight").multiply(col("engager_score"))), 9).as("weighted_by_score"))
           .withColumn("dimension", lit(dim[0]));
       out = out == null ? g : out.unionByName(g);
     }

@@ -1,6 +1,7 @@
 package io.clout.jobs.score;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
@@ -80,7 +81,9 @@ public final class InfluenceGraph {
             .withColumn("v", cap.multiply(lit(1).minus(exp(col("s").divide(cap).multiply(-1))))
                 .multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))))
             .groupBy("src", "dst")
-            .agg(sum("v").as("a"));
+            // Rounded far below any visible digit: a sum of doubles depends on the order Spark
+            // adds them in, and a rerun must give the same bits.
+            .agg(bround(sum("v"), 12).as("a"));
     Dataset<Row> reverse = pairs.select(col("src").as("_rdst"), col("dst").as("_rsrc"), col("a").as("a_reverse"));
     Dataset<Row> posts = posts(personEvents);
     return pairs
@@ -95,7 +98,7 @@ public final class InfluenceGraph {
         .withColumn("output_factor", when(col("dst_posts").leq(p.outputReferencePosts()), lit(1.0))
             .otherwise(pow(col("dst_posts").divide(p.outputReferencePosts()), -p.outputExponent())))
         .withColumn("c", col("b").multiply(col("output_factor")))
-        .withColumn("p", col("c").divide(sum("a").over(Window.partitionBy("src"))));
+        .withColumn("p", bround(col("c").divide(sum("a").over(Window.partitionBy("src"))), 12));
   }
 
   /** Posts each person authored in the window. */
@@ -120,9 +123,9 @@ public final class InfluenceGraph {
                 sort_array(collect_set("network")).as("networks"),
                 max(when(col("acted").and(col("event_date").equalTo(lit(day.toString()).cast("date"))), lit(true)).otherwise(lit(false)))
                     .as("acted_today"));
-    Dataset<Row> given = edges.groupBy(col("src").as("_g")).agg(sum("b").as("given_weight"));
+    Dataset<Row> given = edges.groupBy(col("src").as("_g")).agg(bround(sum("b"), 9).as("given_weight"));
     Dataset<Row> received =
-        edges.groupBy(col("dst").as("_r")).agg(sum("c").as("received_weight"), countDistinct("src").as("engagers"));
+        edges.groupBy(col("dst").as("_r")).agg(bround(sum("c"), 9).as("received_weight"), countDistinct("src").as("engagers"));
     return people
         .join(posts(personEvents).withColumnRenamed("person_id", "_p"), col("person_id").equalTo(col("_p")), "left")
         .join(given, col("person_id").equalTo(col("_g")), "left")

@@ -43,7 +43,7 @@ public final class ScoreTransforms {
             .join(ranks.select(col("person_id").as("_rp"), col("rank").as("_rank")), col("person_id").equalTo(col("_rp")), "left")
             .withColumn("propagated_rank", coalesce(col("_rank"), lit(teleport)))
             .drop("_rp", "_rank")
-            .withColumn("outreach_bonus", lit(p.outreachWeight()).multiply(lit(1).minus(exp(col("given_weight").divide(-p.outreachReference())))))
+            .withColumn("outreach_bonus", bround(lit(p.outreachWeight()).multiply(lit(1).minus(exp(col("given_weight").divide(-p.outreachReference())))), 12))
             .withColumn("raw_influence", col("propagated_rank").plus(col("outreach_bonus")))
             .withColumn("target_score", calibrate(col("raw_influence"), p))
             .withColumn("in_graph", lit(true));
@@ -106,7 +106,7 @@ public final class ScoreTransforms {
     Dataset<Row> srcRank = ranks.select(col("person_id").as("_s"), col("rank").as("_src_rank"));
     Dataset<Row> contrib =
         edges.join(srcRank, col("src").equalTo(col("_s")))
-            .select(col("src"), col("dst"), lit(p.damping()).multiply(col("p")).multiply(col("_src_rank")).as("contribution"));
+            .select(col("src"), col("dst"), bround(lit(p.damping()).multiply(col("p")).multiply(col("_src_rank")), 12).as("contribution"));
     // Each pair's contribution split over the posts it engaged with, and over today vs before.
     Dataset<Row> pairWeights =
         InfluenceGraph.engagementsBetweenPeople(personEvents)
@@ -123,9 +123,9 @@ public final class ScoreTransforms {
     Dataset<Row> engagers = top(contrib.select(col("dst").as("person_id"), col("src").as("driver_id"), col("contribution").as("value")), "engager", p);
     Dataset<Row> posts =
         top(withShares.where(col("post_id").isNotNull()).groupBy(col("dst").as("person_id"), col("post_id").as("driver_id"))
-            .agg(sum("_part").as("value")), "post", p);
+            .agg(bround(sum("_part"), 12).as("value")), "post", p);
     Dataset<Row> newEngagers =
-        top(withShares.groupBy(col("dst").as("person_id"), col("src").as("driver_id")).agg(sum("_today").as("value")).where(col("value").gt(0)),
+        top(withShares.groupBy(col("dst").as("person_id"), col("src").as("driver_id")).agg(bround(sum("_today"), 12).as("value")).where(col("value").gt(0)),
             "new_engager", p);
     Dataset<Row> fromScores =
         scores.select(col("person_id"), lit("outreach").as("kind"), lit(null).cast("string").as("driver_id"), col("outreach_bonus").as("value"), lit("rank").as("unit"))
@@ -146,7 +146,7 @@ public final class ScoreTransforms {
   /** The top {@code drivers-per-person} rows per person by value, with their share of the person's total. */
   private static Dataset<Row> top(Dataset<Row> rows, String kind, ScoringParams p) {
     return rows
-        .withColumn("share", col("value").divide(sum("value").over(Window.partitionBy("person_id"))))
+        .withColumn("share", bround(col("value").divide(sum("value").over(Window.partitionBy("person_id"))), 9))
         .withColumn("position", row_number().over(Window.partitionBy("person_id").orderBy(col("value").desc(), col("driver_id"))))
         .where(col("position").leq(p.driversPerPerson()))
         .select(col("person_id"), lit(kind).as("kind"), col("driver_id"), col("value"), lit("rank").as("unit"), col("share"), col("position"));
