@@ -26,6 +26,16 @@ public final class Delta {
     return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
   }
 
+  /** The table as a SQL identifier, {@code delta.`<qualified path>`}; SQL needs the path absolute. */
+  public static String sqlRef(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      return "delta.`" + p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p) + "`";
+    } catch (java.io.IOException e) {
+      throw new CloutException("Cannot resolve table path " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Replaces exactly the rows matching {@code where} with {@code rows}, in one atomic commit
    * (Delta {@code replaceWhere}); creates the table on first use.

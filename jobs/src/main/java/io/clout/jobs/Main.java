@@ -26,6 +26,8 @@ public final class Main {
       Commands:
         generate  --out DIR [--persons N] [--days D] [--start YYYY-MM-DD] [--seed S] [--malformed-rate R]
                   Write sample engagement logs in the raw contract (docs/events.md).
+        import-temporal --in FILE --out DIR [--network twitter] [--kind reply]
+                  Convert a SNAP temporal-network file (src dst unix_ts [RT|MT|RE]) into the raw contract.
         ingest    --date D
                   Validate one day's raw partition into engagements, identities and rejected_events.
         score     --date D
@@ -37,6 +39,8 @@ public final class Main {
                   A day already complete with the same inputs and parameters is skipped unless --force.
         backfill  --from D1 --to D2 [--force]
                   Run the days from D1 to D2 in order, in one Spark session, skipping complete days.
+        maintain  [--retain-hours H]
+                  OPTIMIZE every table (Z-order by person_id where read by person), VACUUM keeping H >= 168 hours.
         sql       "SELECT ..." [--format table|csv|json] [--limit N]
                   Run Spark SQL over the warehouse tables, each known by its name.
         help      Show this text.
@@ -62,6 +66,17 @@ public final class Main {
       switch (a.command()) {
         case "help", "--help", "-h" -> System.out.print(HELP);
         case "generate" -> generate(a);
+        case "import-temporal" -> {
+          a.allow("in", "out", "network", "kind");
+          try {
+            var r = io.clout.jobs.importer.TemporalImporter.run(Path.of(a.required("in")), Path.of(a.required("out")),
+                a.option("network", "twitter"), a.option("kind", "reply"));
+            System.out.printf("imported %d lines into %d days under %s (%d lines did not parse)%n",
+                r.linesPerDay().values().stream().mapToLong(Long::longValue).sum(), r.linesPerDay().size(), a.required("out"), r.unparsable());
+          } catch (java.io.IOException e) {
+            throw new CloutException("Cannot import " + a.required("in") + ": " + e.getMessage(), e);
+          }
+        }
         case "ingest" -> withSpark(a.allow(common("date")), "clout-ingest", (spark, config) -> {
           IngestReport r = IngestJob.run(spark, config, date(a.required("date")));
           System.out.println(r.summary());
@@ -76,6 +91,8 @@ public final class Main {
         });
         case "backfill" -> withSpark(a.allow(common("from", "to")), "clout-backfill", (spark, config) ->
             Pipeline.runRange(spark, config, date(a.required("from")), date(a.required("to")), a.flag("force"), System.out));
+        case "maintain" -> withSpark(a.allow(common("retain-hours")), "clout-maintain", (spark, config) ->
+            Maintenance.run(spark, config, Integer.parseInt(a.option("retain-hours", "168")), System.out));
         case "sql" -> withSpark(a.allow(common("format", "limit")), "clout-sql", (spark, config) -> {
           if (a.positional().size() != 1) {
             throw new UsageException("Cannot run 'sql': give one quoted query, e.g. ./clout sql \"SELECT 1\"");

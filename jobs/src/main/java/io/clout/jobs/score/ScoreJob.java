@@ -9,6 +9,7 @@ import io.clout.common.config.ConfigLoader;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
+import io.clout.jobs.Maintenance;
 import io.clout.jobs.Reports;
 import io.clout.jobs.Tables;
 import java.sql.Date;
@@ -52,6 +53,7 @@ public final class ScoreJob {
       String where = "score_date = '" + day + "'";
       Delta.replaceWhere(drivers, Tables.path(config, Tables.SCORE_DRIVERS), where, "score_date");
       Delta.replaceWhere(scores, Tables.path(config, Tables.SCORES), where, "score_date");
+      Maintenance.enableChangeFeed(spark, Tables.path(config, Tables.SCORES));
       refreshCurrent(spark, config);
 
       Row stats = scores.selectExpr(
