@@ -98,7 +98,7 @@ public final class Pipeline {
    */
   static String fingerprint(SparkSession spark, CloutConfig config, LocalDate date) {
     Map<String, String> parts = new TreeMap<>();
-    String raw = config.paths().raw().replaceAll("/$", "");
+    String raw = Tables.stripSlash(config.paths().raw());
     listing(spark, raw + "/engagement/dt=" + date, parts);
     listing(spark, raw + "/identities", parts);
     ConfigLoader.flatten(config).forEach((k, v) -> {

@@ -35,7 +35,8 @@ public final class Tables {
     return stripSlash(config.paths().warehouse()) + "/_reports/" + job + "/" + date + ".json";
   }
 
-  private static String stripSlash(String s) {
+  /** A root path without its trailing slash, for joining with folder names. */
+  public static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 }

@@ -91,6 +91,10 @@ class PipelineEndToEndTest {
     assertThat(last.<Double>getAs("in_band")).isGreaterThan(0.6);
     assertThat(last.<Double>getAs("top")).isLessThan(0.01);
     assertThat(table(Tables.CURRENT_SCORES).select("score_date").distinct().first().<java.sql.Date>getAs(0).toLocalDate()).isEqualTo(LAST);
+    // The change data feed of scores, on since its first write, carries the later days' rows.
+    long changed = spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", 2)
+        .load(Tables.path(config, Tables.SCORES)).where(col("_change_type").equalTo("insert")).select("score_date").distinct().count();
+    assertThat(changed).isGreaterThanOrEqualTo(DAYS - 1);
   }
 
   @Test

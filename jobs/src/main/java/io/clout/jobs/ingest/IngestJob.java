@@ -46,7 +46,7 @@ public final class IngestJob {
     ValidationRules rules =
         new ValidationRules(
             java.util.Set.copyOf(ing.networks()), ing.maxLineChars(), ing.maxAgeDays(), ing.futureSkewHours());
-    String raw = stripSlash(config.paths().raw());
+    String raw = Tables.stripSlash(config.paths().raw());
     String partition = raw + "/engagement/dt=" + day;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<String> eventFiles = listFiles(hadoop, partition, true);
@@ -141,10 +141,6 @@ public final class IngestJob {
     } catch (IOException e) {
       throw new CloutException("Cannot list " + folder + ": " + e.getMessage(), e);
     }
-  }
-
-  private static String stripSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   /** The report's counts, from one aggregation over the classified rows. */
