@@ -135,7 +135,7 @@ class PipelineEndToEndTest {
   void theEngagementRingGainsAtMostTwoPointsOverHonestBehaviour() {
     Dataset<Row> engagements = table(Tables.ENGAGEMENTS);
     Dataset<Row> identities = table(Tables.IDENTITIES);
-    Dataset<Row> none = spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
+    Dataset<Row> none = ScoreJob.noPreviousScores(spark);
     // Honest behaviour: the same engagements, aimed at ordinary people instead of each other.
     org.apache.spark.sql.Column inRing = col("actor_id").startsWith("twring").and(col("target_id").startsWith("twring"));
     Dataset<Row> honest = engagements.withColumn("target_id",
@@ -152,7 +152,7 @@ class PipelineEndToEndTest {
   void addingAnUnrelatedGroupLeavesEveryoneElsesScore() {
     Dataset<Row> engagements = table(Tables.ENGAGEMENTS);
     Dataset<Row> identities = table(Tables.IDENTITIES);
-    Dataset<Row> none = spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
+    Dataset<Row> none = ScoreJob.noPreviousScores(spark);
     Dataset<Row> strangers = engagements
         .withColumn("event_id", concat(lit("x"), col("event_id")))
         .withColumn("actor_id", concat(lit("x"), col("actor_id")))

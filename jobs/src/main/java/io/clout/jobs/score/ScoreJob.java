@@ -111,7 +111,7 @@ public final class ScoreJob {
    */
   static Dataset<Row> previousScores(SparkSession spark, CloutConfig config, LocalDate day) {
     String path = Tables.path(config, Tables.SCORES);
-    Dataset<Row> none = spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
+    Dataset<Row> none = noPreviousScores(spark);
     if (!Delta.exists(spark, path)) {
       return none;
     }
@@ -127,6 +127,11 @@ public final class ScoreJob {
           + latest.plusDays(1) + " --to " + day);
     }
     return all.where(col("score_date").equalTo(lit(latest.toString()).cast("date"))).select("person_id", "score");
+  }
+
+  /** Yesterday's scores (person_id, score) when there are none: a person's first day. */
+  public static Dataset<Row> noPreviousScores(SparkSession spark) {
+    return spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
   }
 
   /** current_scores holds the newest day of scores; a backfill of older days leaves it alone. */
