@@ -1,0 +1,179 @@
+package io.clout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clout.common.config.CloutConfig;
+import io.clout.common.config.ConfigLoader;
+import io.clout.jobs.Pipeline;
+import io.clout.jobs.Tables;
+import io.clout.jobs.TestSpark;
+import io.clout.jobs.generate.Generator;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Spark standalone cluster on 127.0.0.1 (one master, two workers, one single-core executor on
+ * each) built from the Spark jars the project already depends on. {@code clout daily} is
+ * submitted to it the way spark-submit does, with the shaded {@code -spark.jar} and Delta and
+ * hadoop-aws as {@code --jars}, reading and writing S3 (S3Proxy). Its scores must equal a local run.
+ */
+class StandaloneClusterTest {
+  static final LocalDate DAY = LocalDate.parse("2026-08-01");
+  static final String BUCKET = "clout-cluster";
+  /** Jars a Spark distribution does not ship: the application brings them. */
+  static final Pattern APP_JARS = Pattern.compile(".*/(io/delta|io/unitycatalog|org/apache/hadoop/hadoop-aws|software/amazon)/.*");
+
+  @TempDir static Path tmp;
+  static S3ProxyServer s3;
+  static Path sparkHome;
+  static final List<Process> cluster = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    s3 = S3ProxyServer.start(tmp);
+    try (var client = s3.client()) {
+      client.createBucket(b -> b.bucket(BUCKET));
+    }
+    Path raw = tmp.resolve("raw");
+    Generator.generate(new Generator.Params(150, 1, DAY, 11, 0.01), raw);
+    s3.upload(raw, BUCKET, "raw");
+    sparkHome = sparkHome();
+  }
+
+  @AfterAll
+  static void tearDown() throws IOException {
+    cluster.forEach(Process::destroyForcibly);
+    if (sparkHome != null) {
+      try (var links = Files.list(sparkHome.resolve("jars"))) {
+        for (Path link : links.toList()) {
+          Files.delete(link); // the link only, before JUnit warns about each one
+        }
+      }
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  /** A SPARK_HOME whose jars/ links every jar of this classpath a Spark distribution would hold. */
+  static Path sparkHome() throws IOException {
+    Path jars = Files.createDirectories(tmp.resolve("spark-home/jars"));
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Path.of(entry);
+      if (entry.endsWith(".jar") && !APP_JARS.matcher(entry).matches() && !entry.contains("clout-")
+          && Files.notExists(jars.resolve(p.getFileName()))) {
+        Files.createSymbolicLink(jars.resolve(p.getFileName()), p);
+      }
+    }
+    return jars.getParent();
+  }
+
+  static List<String> java(String mainClass, String... jvmOptions) {
+    List<String> c = new ArrayList<>();
+    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    c.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).toList());
+    c.addAll(List.of(jvmOptions));
+    c.addAll(List.of("-Xmx512m", "-cp", sparkHome.resolve("jars") + "/*", mainClass));
+    return c;
+  }
+
+  static Process start(List<String> command, String log) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile());
+    pb.environment().put("SPARK_HOME", sparkHome.toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    return pb.start();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Starts the master and two workers and waits until both workers have registered. */
+  static String startCluster() throws Exception {
+    int port = freePort();
+    String master = "spark://127.0.0.1:" + port;
+    List<String> m = java("org.apache.spark.deploy.master.Master");
+    m.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort())));
+    cluster.add(start(m, "master.log"));
+    for (int i = 1; i <= 2; i++) {
+      List<String> w = java("org.apache.spark.deploy.worker.Worker");
+      w.addAll(List.of("--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
+          "--work-dir", Files.createDirectories(tmp.resolve("work-" + i)).toString(), master));
+      cluster.add(start(w, "worker-" + i + ".log"));
+    }
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (Files.readString(tmp.resolve("master.log")).split("Registering worker", -1).length < 3) {
+      assertThat(System.currentTimeMillis()).as("workers registered; master log: %s", Files.readString(tmp.resolve("master.log"))).isLessThan(deadline);
+      Thread.sleep(500);
+    }
+    return master;
+  }
+
+  @Test
+  void dailySubmittedToAStandaloneClusterGivesTheLocalScores() throws Exception {
+    String master = startCluster();
+    Path repo = Path.of(System.getProperty("clout.repo.root"));
+    String appJar = repo.resolve("jobs/target/clout-jobs-0.1.0-SNAPSHOT-spark.jar").toString();
+    assertThat(Path.of(appJar)).as("the shaded jar (mvn package builds it)").exists();
+    String jars = String.join(",", List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+        .filter(e -> APP_JARS.matcher(e).matches()).toList());
+
+    List<String> submit = java("org.apache.spark.deploy.SparkSubmit", "-Dclout.home=" + repo);
+    submit.addAll(List.of("--master", master, "--deploy-mode", "client", "--class", "io.clout.jobs.Main", "--jars", jars,
+        "--conf", "spark.executor.memory=768m", "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false"));
+    s3.s3aSettings().forEach((k, v) -> submit.addAll(List.of("--conf", "spark.hadoop." + k + "=" + v)));
+    submit.addAll(List.of(appJar, "daily", "--env", "cluster", "--date", DAY.toString(),
+        "--raw", "s3a://" + BUCKET + "/raw", "--warehouse", "s3a://" + BUCKET + "/cluster",
+        "--conf", "spark.sql.shuffle.partitions=4", "--conf", "spark.databricks.delta.snapshotPartitions=2"));
+    long started = System.nanoTime();
+    Process p = start(submit, "submit.log");
+    assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    System.out.printf("cluster daily run: %d s%n", (System.nanoTime() - started) / 1_000_000_000);
+    String log = Files.readString(tmp.resolve("submit.log"));
+    assertThat(p.exitValue()).as("spark-submit output:%n%s", log).isZero();
+    // Work ran on the workers' executors, not in the driver.
+    String executors = Files.readString(tmp.resolve("master.log"));
+    assertThat(executors).contains("Launching executor");
+    assertThat(log).contains("day " + DAY);
+
+    SparkSession spark = TestSpark.spark();
+    s3.s3aSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
+    CloutConfig local = ConfigLoader.load(null,
+        Map.of("paths.raw", "s3a://" + BUCKET + "/raw", "paths.warehouse", tmp.resolve("local").toString()), Map.of());
+    Pipeline.runDay(spark, local, DAY, false, System.out);
+    CloutConfig remote = ConfigLoader.load(null,
+        Map.of("paths.raw", "s3a://" + BUCKET + "/raw", "paths.warehouse", "s3a://" + BUCKET + "/cluster"), Map.of());
+
+    for (String table : List.of(Tables.SCORES, Tables.MOMENTS)) {
+      List<String> expected = rows(spark, local, table);
+      assertThat(expected).as(table).isNotEmpty();
+      assertThat(rows(spark, remote, table)).as(table).isEqualTo(expected);
+    }
+  }
+
+  static List<String> rows(SparkSession spark, CloutConfig c, String table) {
+    return spark.read().format("delta").load(Tables.path(c, table)).collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+}
