@@ -4,6 +4,7 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigException;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.CliArgs.UsageException;
+import io.clout.jobs.evaluate.Evaluation;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
@@ -39,6 +40,10 @@ public final class Main {
                   A day already complete with the same inputs and parameters is skipped unless --force.
         backfill  --from D1 --to D2 [--force]
                   Run the days from D1 to D2 in order, in one Spark session, skipping complete days.
+        evaluate  --from D1 --to D2 [--out DIR]
+                  Run the days (into DIR/warehouse unless --warehouse), then test how well each day's
+                  score predicts the engagement people receive the next day, against in-degree,
+                  engagement count and PageRank; stability; an injected ring. Writes DIR/evaluation.json.
         maintain  [--retain-hours H]
                   OPTIMIZE every table (Z-order by person_id where read by person), VACUUM keeping H >= 168 hours.
         sql       "SELECT ..." [--format table|csv|json] [--limit N]
@@ -91,6 +96,15 @@ public final class Main {
         });
         case "backfill" -> withSpark(a.allow(common("from", "to")), "clout-backfill", (spark, config) ->
             Pipeline.runRange(spark, config, date(a.required("from")), date(a.required("to")), a.flag("force"), System.out));
+        case "evaluate" -> {
+          a.allow(common("from", "to", "out"));
+          String outDir = a.option("out", "evaluation");
+          if (!a.options().containsKey("warehouse")) {
+            a.options().put("warehouse", outDir.replaceAll("/+$", "") + "/warehouse");
+          }
+          withSpark(a, "clout-evaluate", (spark, config) ->
+              Evaluation.run(spark, config, date(a.required("from")), date(a.required("to")), outDir, System.out));
+        }
         case "maintain" -> withSpark(a.allow(common("retain-hours")), "clout-maintain", (spark, config) ->
             Maintenance.run(spark, config, Integer.parseInt(a.option("retain-hours", "168")), System.out));
         case "sql" -> withSpark(a.allow(common("format", "limit")), "clout-sql", (spark, config) -> {

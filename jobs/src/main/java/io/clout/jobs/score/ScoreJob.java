@@ -84,7 +84,7 @@ public final class ScoreJob {
 
   /** The day's graph, ranks and scores, before anything is written. */
   public record Computed(Dataset<Row> events, Dataset<Row> edges, long edgeCount, Dataset<Row> ranks, Dataset<Row> nodes, Dataset<Row> scores) {
-    void release() {
+    public void release() {
       ranks.unpersist();
       edges.unpersist();
       events.unpersist();
