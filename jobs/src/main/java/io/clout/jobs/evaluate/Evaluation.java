@@ -106,7 +106,7 @@ public final class Evaluation {
     Map<String, List<double[]>> perDay = new LinkedHashMap<>();
     PREDICTORS.forEach(k -> perDay.put(k, new ArrayList<>()));
     for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) {
-      List<Row> rows = frame(engagements, ids, scores, d, p).collectAsList();
+      List<Row> rows = frame(engagements, ids, scores, d, to, p).collectAsList();
       double[] truth = rows.stream().mapToDouble(r -> r.<Long>getAs("truth")).toArray();
       days.add(d.toString());
       population.add((long) rows.size());
@@ -130,9 +130,10 @@ public final class Evaluation {
 
   /**
    * One row per person scored on day d: the score, the baselines over the same window, and the
-   * truth, the engagements they receive on day d+1 from others.
+   * truth, the engagements they receive on day d+1 from others, counting late arrivals delivered
+   * by {@code knownBy} too (the predictors only see what was delivered by day d).
    */
-  static Dataset<Row> frame(Dataset<Row> engagements, Dataset<Row> ids, Dataset<Row> scores, LocalDate d, ScoringParams p) {
+  static Dataset<Row> frame(Dataset<Row> engagements, Dataset<Row> ids, Dataset<Row> scores, LocalDate d, LocalDate knownBy, ScoringParams p) {
     Dataset<Row> window = InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, d, p))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> received = window.groupBy(col("target_person").as("person_id"))
@@ -143,7 +144,9 @@ public final class Evaluation {
     Propagator.Settings unweighted = new Propagator.Settings(p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
     Dataset<Row> pagerank = Propagator.ranks(pairs, pairs.count(), unweighted).select(col("person_id"), col("rank").as("pagerank"));
     LocalDate next = d.plusDays(1);
-    Dataset<Row> truth = InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, next, p))
+    Dataset<Row> delivered = engagements.where(col("ingest_date").leq(lit(knownBy.toString()).cast("date")))
+        .withColumn("ingest_date", col("event_date"));
+    Dataset<Row> truth = InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(delivered, ids, next, p))
         .where(col("event_date").equalTo(lit(next.toString()).cast("date")))
         .groupBy(col("target_person").as("person_id")).agg(count(lit(1)).as("truth"));
     return scores.where(col("score_date").equalTo(lit(d.toString()).cast("date"))).select("person_id", "score")
