@@ -4,6 +4,7 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigException;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.CliArgs.UsageException;
+import io.clout.jobs.bench.Bench;
 import io.clout.jobs.evaluate.Evaluation;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.ingest.IngestJob;
@@ -44,6 +45,9 @@ public final class Main {
                   Run the days (into DIR/warehouse unless --warehouse), then test how well each day's
                   score predicts the engagement people receive the next day, against in-degree,
                   engagement count and PageRank; stability; an injected ring. Writes DIR/evaluation.json.
+        bench     [--quick] [--out DIR] [--report FILE]
+                  Daily runs on generated days of growing size, and propagation against GraphX and a
+                  single-thread floor; writes DIR/bench.json and docs/benchmarks.md (quick: DIR/benchmarks.md).
         maintain  [--retain-hours H]
                   OPTIMIZE every table (Z-order by person_id where read by person), VACUUM keeping H >= 168 hours.
         sql       "SELECT ..." [--format table|csv|json] [--limit N]
@@ -105,6 +109,12 @@ public final class Main {
           withSpark(a, "clout-evaluate", (spark, config) ->
               Evaluation.run(spark, config, date(a.required("from")), date(a.required("to")), outDir, System.out));
         }
+        case "bench" -> withSpark(a.allow(common("out", "report")), "clout-bench", (spark, config) -> {
+          Path out = Path.of(a.option("out", "bench-out"));
+          Path report = a.options().containsKey("report") ? Path.of(a.options().get("report"))
+              : a.flag("quick") ? out.resolve("benchmarks.md") : Path.of(System.getProperty("clout.home", "."), "docs", "benchmarks.md");
+          Bench.run(spark, paths -> loadConfig(a, paths), a.flag("quick") ? Bench.QUICK : Bench.FULL, out, report, System.out);
+        });
         case "maintain" -> withSpark(a.allow(common("retain-hours")), "clout-maintain", (spark, config) ->
             Maintenance.run(spark, config, Integer.parseInt(a.option("retain-hours", "168")), System.out));
         case "sql" -> withSpark(a.allow(common("format", "limit")), "clout-sql", (spark, config) -> {
@@ -158,6 +168,11 @@ public final class Main {
 
   /** Layers the config: conf/<env>.yaml (or --config), then --raw/--warehouse, then --set, then --conf. */
   public static CloutConfig loadConfig(CliArgs a) {
+    return loadConfig(a, Map.of());
+  }
+
+  /** {@link #loadConfig(CliArgs)} with {@code extra} overrides between --raw/--warehouse and --set. */
+  static CloutConfig loadConfig(CliArgs a, Map<String, String> extra) {
     String home = System.getProperty("clout.home", System.getenv().getOrDefault("CLOUT_HOME", "."));
     Path file =
         a.options().containsKey("config")
@@ -170,6 +185,7 @@ public final class Main {
     if (a.options().containsKey("warehouse")) {
       overrides.put("paths.warehouse", a.options().get("warehouse"));
     }
+    overrides.putAll(extra);
     overrides.putAll(a.sets());
     return ConfigLoader.load(file, overrides, a.sparkConf());
   }

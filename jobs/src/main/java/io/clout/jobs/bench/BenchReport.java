@@ -1,0 +1,116 @@
+package io.clout.jobs.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The targets of issue #6 checked against a bench result, and the Markdown report. */
+final class BenchReport {
+  private BenchReport() {}
+
+  static final long FOUR_GIB = 4L << 30;
+
+  /** Each target: what it asks, what was measured, whether it is met, and if not, why and what would change it. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> targets(Map<String, Object> r) {
+    Map<String, Object> gx = (Map<String, Object>) r.get("propagation_vs_graphx");
+    Map<String, Object> st = (Map<String, Object>) r.get("propagation_vs_single_thread");
+    Map<String, Object> sc = (Map<String, Object>) r.get("scaling_10m_over_1m");
+    long ingest = ((Number) r.get("ingest_events_per_s")).longValue();
+    long heap = ((Number) r.get("peak_heap_bytes")).longValue();
+    double sizeRatio = ((Number) sc.get("size_ratio")).doubleValue();
+    List<Map<String, Object>> t = new ArrayList<>();
+    t.add(target("propagation <= 0.5x GraphX PageRank (best partition count)", "<= 0.5", (double) gx.get("ratio"), (double) gx.get("ratio") <= 0.5,
+        "GraphX's time includes building its graph from a cached edge RDD; Clout's includes gathering the edges from a DataFrame into one task, "
+            + "sorting them for a fixed summation order and mapping string ids to ints. A larger share of the time there (see the floor) is the way down."));
+    t.add(target("propagation <= 5x the single-thread CSR floor", "<= 5", (double) st.get("ratio"), (double) st.get("ratio") <= 5,
+        "The floor starts from int arrays already in the driver; Clout starts from a DataFrame of string ids, so it pays a shuffle into one "
+            + "partition, a sort and a hash map per id before the same loop. Sorting dense int ids after mapping (instead of the strings) and "
+            + "interning ids once per day would close most of the gap."));
+    t.add(target("warm ingest >= 300k events/s", ">= 300000", ingest, ingest >= 300_000,
+        "Ingest validates every line against the contract with Jackson per line, checks duplicates against earlier days with a join, resolves "
+            + "identities and writes three tables; a plain JSON-to-Delta write does none of that. Parsing with Spark's JSON reader and a schema "
+            + "(codegen) instead of a per-line parser, and a broadcast of recent keys for the dedupe, are the next steps."));
+    double ratio = ((Number) sc.get("ratio")).doubleValue();
+    t.add(target(String.format("daily cost grows linearly: %.1fx the events cost <= %.1fx", sizeRatio, 1.1 * sizeRatio),
+        String.format("<= %.1f", 1.1 * sizeRatio), ratio, ratio <= 1.1 * sizeRatio,
+        "Fixed per-day costs (Spark jobs, Delta commits) dominate small days, so the ratio is below linear; where it is above, the in-memory "
+            + "propagation's single task is the part that does not spread over cores."));
+    t.add(target("peak live heap <= 4 GiB", "<= " + FOUR_GIB, heap, heap <= FOUR_GIB,
+        "The in-memory propagation holds the day's edges in one task; above scoring.local-max-edges the distributed path takes over."));
+    return t;
+  }
+
+  static Map<String, Object> target(String name, String goal, double measured, boolean met, String whyNot) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", name);
+    m.put("goal", goal);
+    m.put("measured", measured);
+    m.put("met", met);
+    if (!met) {
+      m.put("why_not", whyNot);
+    }
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> r) {
+    Map<String, Object> machine = (Map<String, Object>) r.get("machine");
+    List<Map<String, Object>> workloads = (List<Map<String, Object>>) r.get("workloads");
+    Map<String, Object> gx = (Map<String, Object>) r.get("propagation_vs_graphx");
+    Map<String, Object> st = (Map<String, Object>) r.get("propagation_vs_single_thread");
+    Map<String, Object> graph = (Map<String, Object>) gx.get("graph");
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n");
+    md.append(String.format("Written by `./clout bench` (%s mode) at %s. Machine: %s cores, %.1f GiB memory, %s, %s, Spark %s, %s, max heap %.1f GiB.%n%n",
+        r.get("mode"), Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC", machine.get("cores"),
+        ((Number) machine.get("memory_bytes")).doubleValue() / (1L << 30), machine.get("jvm"), machine.get("os"), machine.get("spark"),
+        machine.get("spark_conf"), ((Number) machine.get("max_heap_bytes")).doubleValue() / (1L << 30)));
+    md.append("The raw numbers are in `bench.json` next to the run (`--out`). Every ratio below comes from one run of one JVM.\n\n");
+    md.append("## Targets\n\n| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
+    for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
+      md.append(String.format("| %s | %s | %s | %s |%n", t.get("target"), t.get("goal"), num(t.get("measured")), (boolean) t.get("met") ? "yes" : "**no**"));
+    }
+    md.append('\n');
+    for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
+      if (!(boolean) t.get("met")) {
+        md.append("- **").append(t.get("target")).append("** not met: ").append(t.get("why_not")).append('\n');
+      }
+    }
+    md.append("\n## Daily run by size\n\nOne generated day each, through `ingest`, `score` and `moments` (a fresh warehouse), then the ingest again (warm).\n\n");
+    md.append("| raw lines | persons | graph edges | ingest s | score s | moments s | daily s | ingest lines/s (first, warm) | peak live heap MiB | peak RSS MiB |\n");
+    md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (Map<String, Object> w : workloads) {
+      md.append(String.format("| %,d | %,d | %,d | %s | %s | %s | %s | %,d / %,d | %d | %d |%n", w.get("lines"), w.get("persons"), w.get("edges"),
+          num(w.get("ingest_s")), num(w.get("score_s")), num(w.get("moments_s")), num(w.get("daily_s")), w.get("ingest_events_per_s"),
+          w.get("ingest_warm_events_per_s"), (long) w.get("peak_heap_bytes") >> 20, (long) w.get("peak_rss_bytes") >> 20));
+    }
+    md.append("\n```mermaid\nxychart-beta\n  title \"Daily run: seconds against raw lines (millions)\"\n  x-axis [")
+        .append(workloads.stream().map(w -> String.format("%.2f", ((Number) w.get("lines")).doubleValue() / 1e6)).collect(Collectors.joining(", ")))
+        .append("]\n  y-axis \"seconds\"\n  line [")
+        .append(workloads.stream().map(w -> num(w.get("daily_s"))).collect(Collectors.joining(", ")))
+        .append("]\n```\n\n");
+    md.append(String.format("## Propagation side by side%n%nOne synthetic power-law graph: %,d vertices, %,d edges, %s iterations, damping %s, "
+        + "unweighted (p = 1/out-degree). Clout's result agrees with GraphX to %.1e and with the floor to %.1e (max absolute difference).%n%n",
+        graph.get("vertices"), graph.get("edges"), graph.get("iterations"), graph.get("damping"), (double) gx.get("max_abs_difference"),
+        (double) st.get("max_abs_difference")));
+    md.append("| engine | seconds |\n| --- | --- |\n");
+    md.append(String.format("| Clout `Propagator.inMemory` (DataFrame in, ranks out) | %s |%n", num(gx.get("clout_s"))));
+    ((Map<String, Object>) gx.get("graphx_s_by_partitions")).forEach((k, v) -> md.append(String.format("| GraphX `PageRank.run`, %s partitions | %s |%n", k, num(v))));
+    md.append(String.format("| single-thread CSR floor: build arrays + iterate | %s + %s |%n", num(st.get("floor_build_s")), num(st.get("floor_iterate_s"))));
+    md.append(String.format("| (floor: collecting the edges into the driver first) | %s |%n", num(st.get("floor_collect_edges_s"))));
+    md.append("\nRun it again with `./clout bench --out bench-out` (full: 1M, 3M and 10M events, a 10M-edge graph) or `./clout bench --quick --out bench-out` "
+        + "(under 3 minutes: 50k and 150k events, a 500k-edge graph).\n");
+    return md.toString();
+  }
+
+  static String num(Object v) {
+    if (v instanceof Double d) {
+      return d >= 100 ? String.format("%,.0f", d) : String.format("%.2f", d);
+    }
+    return String.valueOf(v);
+  }
+}
