@@ -49,12 +49,14 @@ public final class Propagator {
   public static Dataset<Row> inMemory(Dataset<Row> edges, Settings s) {
     return edges.select(col("src"), col("dst"), col("p"))
         .coalesce(1)
-        // A fixed edge order gives a fixed summation order: the same bits on every run.
-        .sortWithinPartitions("src", "dst")
         .mapPartitions(new InMemoryRank(s), RowEncoder.encoderFor(RANKS));
   }
 
-  /** Executor side of {@link #inMemory}: ids to dense ints, CSR propagation, ids back. */
+  /**
+   * Executor side of {@link #inMemory}: ids to dense ints numbered in id order, edges ordered by
+   * (dst, src) with two counting sorts, CSR propagation, ids back. Whatever order the rows
+   * arrive in, every rank is summed in the same order: the same bits on every run.
+   */
   static final class InMemoryRank implements MapPartitionsFunction<Row, Row> {
     private final Settings s;
 
@@ -79,14 +81,57 @@ public final class Propagator {
         }
         p[m++] = r.getDouble(2);
       }
-      Propagation.Result result =
-          Propagation.run(names.size(), src.toArray(), dst.toArray(), java.util.Arrays.copyOf(p, m), s.damping(), s.tolerance(), s.maxIterations());
+      index = null;
+      int n = names.size();
+      String[] sorted = names.toArray(new String[0]);
+      java.util.Arrays.sort(sorted);
+      Map<String, Integer> position = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        position.put(sorted[i], i);
+      }
+      int[] relabel = new int[n];
+      for (int i = 0; i < n; i++) {
+        relabel[i] = position.get(names.get(i));
+      }
+      int[] order = orderByDstThenSrc(n, src.a, dst.a, m, relabel);
+      int[] s2 = new int[m];
+      int[] d2 = new int[m];
+      double[] p2 = new double[m];
+      for (int k = 0; k < m; k++) {
+        int e = order[k];
+        s2[k] = relabel[src.a[e]];
+        d2[k] = relabel[dst.a[e]];
+        p2[k] = p[e];
+      }
+      Propagation.Result result = Propagation.run(n, s2, d2, p2, s.damping(), s.tolerance(), s.maxIterations());
       double[] ranks = result.ranks();
-      List<Row> out = new ArrayList<>(names.size());
-      for (int i = 0; i < names.size(); i++) {
-        out.add(RowFactory.create(names.get(i), ranks[i], result.iterations()));
+      List<Row> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(RowFactory.create(sorted[i], ranks[i], result.iterations()));
       }
       return out.iterator();
+    }
+
+    /** Edge indices sorted by (relabelled dst, relabelled src): a stable counting sort on each key. */
+    static int[] orderByDstThenSrc(int n, int[] src, int[] dst, int m, int[] relabel) {
+      int[] bySrc = countingSort(n, src, m, relabel, null);
+      return countingSort(n, dst, m, relabel, bySrc);
+    }
+
+    private static int[] countingSort(int n, int[] key, int m, int[] relabel, int[] within) {
+      int[] start = new int[n + 1];
+      for (int e = 0; e < m; e++) {
+        start[relabel[key[e]] + 1]++;
+      }
+      for (int v = 0; v < n; v++) {
+        start[v + 1] += start[v];
+      }
+      int[] out = new int[m];
+      for (int k = 0; k < m; k++) {
+        int e = within == null ? k : within[k];
+        out[start[relabel[key[e]]]++] = e;
+      }
+      return out;
     }
 
     private static int id(Map<String, Integer> index, List<String> names, String name) {

@@ -117,4 +117,16 @@ class PropagatorTest {
     assertThat(distributed.get(0).<Integer>getAs("iterations")).isLessThan(100);
     distributed.forEach(r -> assertThat(r.getDouble(1)).isCloseTo(local.get(r.getString(0)), within(1e-9)));
   }
+
+  @Test
+  void theInMemoryPathGivesTheSameBitsWhateverOrderTheEdgesArriveIn() {
+    Propagator.Settings s = new Propagator.Settings(0.85, 1e-9, 100, 10, Long.MAX_VALUE);
+    Dataset<Row> edges = unweightedEdges();
+    List<Row> asGiven = Propagator.inMemory(edges, s).collectAsList();
+    Dataset<Row> shuffled = edges.repartition(3).orderBy(org.apache.spark.sql.functions.rand(11));
+    List<Row> reordered = Propagator.inMemory(shuffled, s).collectAsList();
+    List<Row> reversed = Propagator.inMemory(edges.orderBy(org.apache.spark.sql.functions.col("src").desc(), org.apache.spark.sql.functions.col("dst").desc()), s).collectAsList();
+    assertThat(reordered).isEqualTo(asGiven);
+    assertThat(reversed).isEqualTo(asGiven);
+  }
 }
