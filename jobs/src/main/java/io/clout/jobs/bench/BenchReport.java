@@ -27,9 +27,9 @@ final class BenchReport {
         "GraphX's time includes building its graph from a cached edge RDD; Clout's includes gathering the edges from a DataFrame into one task, "
             + "sorting them for a fixed summation order and mapping string ids to ints. A larger share of the time there (see the floor) is the way down."));
     t.add(target("propagation <= 5x the single-thread CSR floor", "<= 5", (double) st.get("ratio"), (double) st.get("ratio") <= 5,
-        "The floor starts from int arrays already in the driver; Clout starts from a DataFrame of string ids, so it pays a shuffle into one "
-            + "partition, a sort and a hash map per id before the same loop. Sorting dense int ids after mapping (instead of the strings) and "
-            + "interning ids once per day would close most of the gap."));
+        "The floor starts from int arrays already in the driver. Clout starts from a DataFrame of string ids: it moves every edge "
+            + "into one task, maps each id through a hash map, sorts the distinct ids (so every run sums in the same order) and builds a "
+            + "row per person at the end. Numbering persons with ints once per day, upstream in the graph build, would remove most of that."));
     t.add(target("warm ingest >= 300k events/s", ">= 300000", ingest, ingest >= 300_000,
         "Ingest validates every line against the contract with Jackson per line, checks duplicates against earlier days with a join, resolves "
             + "identities and writes three tables; a plain JSON-to-Delta write does none of that. Parsing with Spark's JSON reader and a schema "
@@ -102,10 +102,26 @@ final class BenchReport {
     ((Map<String, Object>) gx.get("graphx_s_by_partitions")).forEach((k, v) -> md.append(String.format("| GraphX `PageRank.run`, %s partitions | %s |%n", k, num(v))));
     md.append(String.format("| single-thread CSR floor: build arrays + iterate | %s + %s |%n", num(st.get("floor_build_s")), num(st.get("floor_iterate_s"))));
     md.append(String.format("| (floor: collecting the edges into the driver first) | %s |%n", num(st.get("floor_collect_edges_s"))));
+    md.append(HOW_MEASURED);
     md.append("\nRun it again with `./clout bench --out bench-out` (full: 1M, 3M and 10M events, a 10M-edge graph) or `./clout bench --quick --out bench-out` "
         + "(under 3 minutes: 50k and 150k events, a 500k-edge graph).\n");
     return md.toString();
   }
+
+  static final String HOW_MEASURED = """
+
+      ## How these are measured
+
+      - Each daily run starts from a fresh warehouse. "First" ingest is the first ingest of that size in the JVM (the smallest size's is the
+        cold-JVM figure); "warm" is the same day ingested again right after.
+      - Peak live heap is the largest heap in use right after a garbage collection, sampled every 100 ms during the workload; peak RSS is the
+        process's high-water mark (VmHWM) so far, so it only grows from row to row.
+      - Propagation: all three start from the same cached edges. Clout's time runs from the edge DataFrame to the ranks cached; GraphX's from
+        `Graph.fromEdges` on a cached edge RDD to the ranked vertices counted; the floor's is building its CSR arrays plus the iterations
+        (collecting the edges into the driver is shown apart).
+      - Seconds vary between runs on a shared 2-core VM (two full runs here differed by up to 20% per stage); compare the ratios, which come
+        from one run.
+      """;
 
   static String num(Object v) {
     if (v instanceof Double d) {
