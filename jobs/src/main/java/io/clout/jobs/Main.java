@@ -103,10 +103,10 @@ public final class Main {
         case "evaluate" -> {
           a.allow(common("from", "to", "out"));
           String outDir = a.option("out", "evaluation");
-          if (!a.options().containsKey("warehouse")) {
-            a.options().put("warehouse", outDir.replaceAll("/+$", "") + "/warehouse");
-          }
-          withSpark(a, "clout-evaluate", (spark, config) ->
+          // Its own warehouse unless told otherwise: an evaluation never writes into the daily tables.
+          Map<String, String> warehouse = a.options().containsKey("warehouse") ? Map.of()
+              : Map.of("paths.warehouse", Tables.stripSlash(outDir) + "/warehouse");
+          withSpark(a, warehouse, "clout-evaluate", (spark, config) ->
               Evaluation.run(spark, config, date(a.required("from")), date(a.required("to")), outDir, System.out));
         }
         case "bench" -> withSpark(a.allow(common("out", "report")), "clout-bench", (spark, config) -> {
@@ -152,7 +152,12 @@ public final class Main {
   }
 
   static void withSpark(CliArgs a, String appName, SparkCommand command) {
-    CloutConfig config = loadConfig(a);
+    withSpark(a, Map.of(), appName, command);
+  }
+
+  /** {@link #withSpark(CliArgs, String, SparkCommand)} with config overrides the command supplies. */
+  static void withSpark(CliArgs a, Map<String, String> overrides, String appName, SparkCommand command) {
+    CloutConfig config = loadConfig(a, overrides);
     SparkSession spark = SparkSessions.create(config, appName);
     try {
       command.run(spark, config);

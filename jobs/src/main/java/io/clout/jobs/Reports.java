@@ -28,6 +28,15 @@ public final class Reports {
     }
   }
 
+  /** An ordered JSON object from key, value pairs; values may be null (Map.of allows neither). */
+  public static java.util.Map<String, Object> object(Object... keyValues) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return m;
+  }
+
   public static String toJson(Object report) {
     try {
       return JSON.writeValueAsString(report);

@@ -40,10 +40,7 @@ public final class S3ProxyServer implements AutoCloseable {
     if (jar == null || !new File(jar).isFile()) {
       throw new IllegalStateException("Cannot start S3Proxy: no jar at s3proxy.jar=" + jar + " (run through Maven)");
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     Path data = Files.createDirectories(workDir.resolve("s3data"));
     Path conf = workDir.resolve("s3proxy.conf");
     Files.writeString(conf, String.join("\n",
@@ -68,6 +65,13 @@ public final class S3ProxyServer implements AutoCloseable {
       Thread.sleep(200);
     }
     return server;
+  }
+
+  /** A TCP port free on 127.0.0.1 right now. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   private boolean answers() {

@@ -11,8 +11,6 @@ import io.clout.jobs.generate.Generator;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -103,22 +101,16 @@ class StandaloneClusterTest {
     return pb.start();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   /** Starts the master and two workers and waits until both workers have registered. */
   static String startCluster() throws Exception {
-    int port = freePort();
+    int port = S3ProxyServer.freePort();
     String master = "spark://127.0.0.1:" + port;
     List<String> m = java("org.apache.spark.deploy.master.Master");
-    m.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort())));
+    m.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(S3ProxyServer.freePort())));
     cluster.add(start(m, "master.log"));
     for (int i = 1; i <= 2; i++) {
       List<String> w = java("org.apache.spark.deploy.worker.Worker");
-      w.addAll(List.of("--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
+      w.addAll(List.of("--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(S3ProxyServer.freePort()),
           "--work-dir", Files.createDirectories(tmp.resolve("work-" + i)).toString(), master));
       cluster.add(start(w, "worker-" + i + ".log"));
     }

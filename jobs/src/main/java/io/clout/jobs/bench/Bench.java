@@ -206,9 +206,9 @@ public final class Bench {
 
     Map<String, Object> graph = Map.of("vertices", v, "edges", m, "iterations", plan.iterations(), "damping", DAMPING);
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("vs_graphx", obj("ratio", round(cloutS / best.getValue()), "clout_s", round(cloutS), "graphx_best_s", best.getValue(),
+    r.put("vs_graphx", Reports.object("ratio", round(cloutS / best.getValue()), "clout_s", round(cloutS), "graphx_best_s", best.getValue(),
         "graphx_best_partitions", Integer.parseInt(best.getKey()), "graphx_s_by_partitions", graphxS, "max_abs_difference", agreement.getDouble(1), "graph", graph));
-    r.put("vs_single_thread", obj("ratio", round(cloutS / (buildS + iterateS)), "clout_s", round(cloutS), "floor_s", round(buildS + iterateS),
+    r.put("vs_single_thread", Reports.object("ratio", round(cloutS / (buildS + iterateS)), "clout_s", round(cloutS), "floor_s", round(buildS + iterateS),
         "floor_build_s", round(buildS), "floor_iterate_s", round(iterateS), "floor_collect_edges_s", round(loadS),
         "ratio_with_collect", round(cloutS / (loadS + buildS + iterateS)), "max_abs_difference", floorDiff, "graph", graph));
     return r;
@@ -334,14 +334,6 @@ public final class Bench {
     public void close() {
       thread.interrupt();
     }
-  }
-
-  static Map<String, Object> obj(Object... keyValues) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      m.put((String) keyValues[i], keyValues[i + 1]);
-    }
-    return m;
   }
 
   static double seconds(long startNanos) {

@@ -68,23 +68,14 @@ public final class Evaluation {
       j.put("to", to);
       j.put("days", days);
       j.put("population", population);
-      metrics.forEach((k, m) -> j.put(k, obj("spearman", m.spearman(), "ndcg_at_100", m.ndcgAt100(),
+      metrics.forEach((k, m) -> j.put(k, Reports.object("spearman", m.spearman(), "ndcg_at_100", m.ndcgAt100(),
           "spearman_per_day", m.spearmanPerDay(), "ndcg_at_100_per_day", m.ndcgAt100PerDay())));
-      j.put("stability", obj("median_abs_daily_change", stability.medianAbsChange(), "person_days", stability.personDays(),
+      j.put("stability", Reports.object("median_abs_daily_change", stability.medianAbsChange(), "person_days", stability.personDays(),
           "median_per_day", stability.medianPerDay()));
-      j.put("ring", obj("accounts", ring.accounts(), "engagements_per_pair", ring.engagementsPerPair(), "day", ring.day(),
+      j.put("ring", Reports.object("accounts", ring.accounts(), "engagements_per_pair", ring.engagementsPerPair(), "day", ring.day(),
           "ring_mean_score", ring.ringMeanScore(), "honest_mean_score", ring.honestMeanScore(), "gain", ring.gain()));
       j.put("parameters", parameters);
       return j;
-    }
-
-    /** An ordered JSON object from key, value pairs; values may be null. */
-    private static Map<String, Object> obj(Object... keyValues) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (int i = 0; i < keyValues.length; i += 2) {
-        m.put((String) keyValues[i], keyValues[i + 1]);
-      }
-      return m;
     }
   }
 
@@ -96,9 +87,7 @@ public final class Evaluation {
     ScoringParams p = config.scoring();
     Dataset<Row> engagements = Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
         .orElseThrow(() -> new CloutException("Cannot evaluate: no engagements under " + config.paths().warehouse()));
-    Dataset<Row> identities = Delta.read(spark, Tables.path(config, Tables.IDENTITIES)).orElse(null);
-    Dataset<Row> ids = identities != null ? identities
-        : spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) network", "CAST(NULL AS STRING) account_id", "CAST(NULL AS STRING) person_id").limit(0);
+    Dataset<Row> ids = ScoreJob.identities(spark, config);
     Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
 
     List<String> days = new ArrayList<>();
@@ -123,7 +112,7 @@ public final class Evaluation {
     Result result = new Result(from.toString(), to.toString(), days, population, metrics,
         stability(engagements, ids, scores, from, to, p), ring(spark, config, engagements, ids, scores, to, p),
         ConfigLoader.flatten(config));
-    Reports.write(spark, outDir.replaceAll("/+$", "") + "/evaluation.json", result.json());
+    Reports.write(spark, Tables.stripSlash(outDir) + "/evaluation.json", result.json());
     print(result, out);
     return result;
   }
@@ -164,10 +153,12 @@ public final class Evaluation {
   static Stability stability(Dataset<Row> engagements, Dataset<Row> ids, Dataset<Row> scores, LocalDate from, LocalDate to, ScoringParams p) {
     List<Double> medians = new ArrayList<>();
     List<Double> all = new ArrayList<>();
+    Dataset<Row> before = activity(engagements, ids, from, p);
     for (LocalDate d = from.plusDays(1); !d.isAfter(to); d = d.plusDays(1)) {
-      Dataset<Row> same = activity(engagements, ids, d, p).join(activity(engagements, ids, d.minusDays(1), p)
-          .withColumnRenamed("given", "given_before").withColumnRenamed("received", "received_before"), "person_id")
+      Dataset<Row> today = activity(engagements, ids, d, p);
+      Dataset<Row> same = today.join(before.withColumnRenamed("given", "given_before").withColumnRenamed("received", "received_before"), "person_id")
           .where(col("given").equalTo(col("given_before")).and(col("received").equalTo(col("received_before"))));
+      before = today;
       double[] changes = scores.where(col("score_date").equalTo(lit(d.toString()).cast("date")).and(col("score_change").isNotNull()))
           .join(same, "person_id").select(abs(col("score_change"))).collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
       medians.add(finite(RankMetrics.median(changes)));

@@ -38,9 +38,7 @@ public final class ScoreJob {
         Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
             .orElseThrow(() -> new CloutException("Cannot score " + day + ": no engagements table under "
                 + config.paths().warehouse() + "; run ./clout ingest first"));
-    Dataset<Row> identities =
-        Delta.read(spark, Tables.path(config, Tables.IDENTITIES))
-            .orElse(spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) network", "CAST(NULL AS STRING) account_id", "CAST(NULL AS STRING) person_id").limit(0));
+    Dataset<Row> identities = identities(spark, config);
     Dataset<Row> previous = previousScores(spark, config, day);
 
     Computed c = compute(engagements, identities, previous, day, p);
@@ -127,6 +125,12 @@ public final class ScoreJob {
           + latest.plusDays(1) + " --to " + day);
     }
     return all.where(col("score_date").equalTo(lit(latest.toString()).cast("date"))).select("person_id", "score");
+  }
+
+  /** The identities table, or no rows (network, account_id, person_id) before the first ingest of any. */
+  public static Dataset<Row> identities(SparkSession spark, CloutConfig config) {
+    return Delta.read(spark, Tables.path(config, Tables.IDENTITIES))
+        .orElse(spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) network", "CAST(NULL AS STRING) account_id", "CAST(NULL AS STRING) person_id").limit(0));
   }
 
   /** Yesterday's scores (person_id, score) when there are none: a person's first day. */
