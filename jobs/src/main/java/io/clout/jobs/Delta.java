@@ -1,6 +1,7 @@
 package io.clout.jobs;
 
 import io.delta.tables.DeltaTable;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,10 +43,17 @@ public final class Delta {
    */
   public static void replaceWhere(
       Dataset<Row> rows, String path, String where, String... partitionBy) {
+    replaceWhere(rows, path, where, Map.of(), partitionBy);
+  }
+
+  /** As above, with {@code tableProperties} ({@code delta.*}) set when the write creates the table. */
+  public static void replaceWhere(
+      Dataset<Row> rows, String path, String where, Map<String, String> tableProperties, String... partitionBy) {
     rows.write()
         .format("delta")
         .mode("overwrite")
         .option("replaceWhere", where)
+        .options(tableProperties)
         .partitionBy(partitionBy)
         .save(path);
   }

@@ -47,7 +47,7 @@ class S3PipelineTest {
     Path raw = tmp.resolve("raw");
     manifest = Generator.generate(new Generator.Params(200, 2, DAY1, 7, 0.01), raw);
     // A damaged upload: half of a gzip file.
-    byte[] whole = Files.readAllBytes(raw.resolve("engagement/dt=" + DAY2 + "/part-twitter.jsonl.gz"));
+    byte[] whole = Files.readAllBytes(raw.resolve("engagement/dt=" + DAY2 + "/part-twitter-00000.jsonl.gz"));
     Files.write(raw.resolve("engagement/dt=" + DAY2 + "/part-late.jsonl.gz"), Arrays.copyOf(whole, whole.length / 2));
     s3.upload(raw, "clout", "raw");
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -63,7 +62,7 @@ public final class RecordParser {
     }
     Instant at;
     try {
-      at = OffsetDateTime.parse(occurred).toInstant();
+      at = Timestamps.parse(occurred);
     } catch (DateTimeParseException e) {
       return Parsed.reject(Reason.BAD_TIMESTAMP, "occurred_at '" + occurred + "'");
     }

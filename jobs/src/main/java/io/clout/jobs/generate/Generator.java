@@ -32,6 +32,11 @@ public final class Generator {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] NETWORKS = {"twitter", "facebook", "instagram"};
   private static final int RECENT_DAYS = 3;
+  /**
+   * Lines per raw file. Logs arrive as many bounded files (as a log shipper writes them), and
+   * ingest reads one file per task: a gzip file cannot be split, so this is its parallelism.
+   */
+  static final int LINES_PER_FILE = 250_000;
 
   /**
    * @param persons honest people (spam and ring accounts come on top)
@@ -346,14 +351,16 @@ public final class Generator {
         continue;
       }
       boolean gzip = e.getKey().equals("twitter");
-      Path file = dir.resolve("part-" + e.getKey() + (gzip ? ".jsonl.gz" : ".jsonl"));
-      try (OutputStream os = Files.newOutputStream(file);
-          OutputStream z = gzip ? new GZIPOutputStream(os, 1 << 16) : os;
-          BufferedWriter w = new BufferedWriter(new OutputStreamWriter(z, StandardCharsets.UTF_8), 1 << 16)) {
-        for (String l : ls) {
-          w.write(l);
-          w.write('\n');
-          total++;
+      for (int part = 0; part * LINES_PER_FILE < ls.size(); part++) {
+        Path file = dir.resolve(String.format("part-%s-%05d%s", e.getKey(), part, gzip ? ".jsonl.gz" : ".jsonl"));
+        try (OutputStream os = Files.newOutputStream(file);
+            OutputStream z = gzip ? new GZIPOutputStream(os, 1 << 16) : os;
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(z, StandardCharsets.UTF_8), 1 << 16)) {
+          for (String l : ls.subList(part * LINES_PER_FILE, Math.min(ls.size(), (part + 1) * LINES_PER_FILE))) {
+            w.write(l);
+            w.write('\n');
+            total++;
+          }
         }
       }
     }

@@ -37,6 +37,14 @@ import org.apache.spark.storage.StorageLevel;
  * so a rerun leaves the tables as the first run left them.
  */
 public final class IngestJob {
+  /**
+   * Delta collects min/max statistics only on the columns reads filter by (the replaceWhere on
+   * ingest_date, the late-data rule, BI lookups by person, network and time), not on ids, text
+   * and file names: statistics on every column cost about a third of the write (docs/benchmarks.md).
+   */
+  static final Map<String, String> ENGAGEMENTS_PROPERTIES =
+      Map.of("delta.dataSkippingStatsColumns", "ingest_date,occurred_at,network,actor_id,target_id,post_id");
+
   private IngestJob() {}
 
   public static IngestReport run(SparkSession spark, CloutConfig config, LocalDate date) {
@@ -65,10 +73,14 @@ public final class IngestJob {
                 .and(col("event_date").geq(lit(rules.oldBound(date).toString().substring(0, 10)).cast("date")))))
             .orElse(spark.createDataFrame(List.of(), RawLines.SCHEMA))
             .select("network", "event_id");
-    Dataset<Row> classified =
-        IngestTransforms.markDuplicates(events, earlierKeys)
-            .unionByName(IngestTransforms.resolveIdentities(identityLines))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    // Parsing is the costly step, so the parsed lines are cached and read by every step after it.
+    // Duplicates are found from the keys alone; there are few of them, and once cached and
+    // counted, their size lets Spark broadcast them into the join that marks them.
+    Dataset<Row> parsed = events.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> duplicates = IngestTransforms.duplicateLines(parsed, earlierKeys).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> resolvedIdentities = IngestTransforms.resolveIdentities(identityLines).persist(StorageLevel.MEMORY_AND_DISK());
+    duplicates.count();
+    Dataset<Row> classified = IngestTransforms.withDuplicates(parsed, duplicates).unionByName(resolvedIdentities);
     try {
       Counts counts = Counts.of(IngestTransforms.outcomeCounts(classified).collectAsList());
       double rejectedFraction = counts.linesRead == 0 ? 0 : (double) counts.rejected / counts.linesRead;
@@ -81,7 +93,7 @@ public final class IngestJob {
             .write().format("delta").mode("overwrite").save(Tables.path(config, Tables.IDENTITIES));
         Delta.replaceWhere(
             IngestTransforms.engagements(classified, day), engagementsPath,
-            "ingest_date = '" + day + "'", "event_date");
+            "ingest_date = '" + day + "'", ENGAGEMENTS_PROPERTIES, "event_date");
       }
       Map<String, Long> versions = new TreeMap<>();
       for (String t : List.of(Tables.REJECTED_EVENTS, Tables.IDENTITIES, Tables.ENGAGEMENTS)) {
@@ -103,7 +115,9 @@ public final class IngestJob {
       }
       return report;
     } finally {
-      classified.unpersist();
+      parsed.unpersist();
+      duplicates.unpersist();
+      resolvedIdentities.unpersist();
     }
   }
 

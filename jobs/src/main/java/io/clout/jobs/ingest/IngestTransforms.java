@@ -51,6 +51,31 @@ public final class IngestTransforms {
   }
 
   /**
+   * The lines {@link #markDuplicates} rejects, as (source_file, line_number, reason, detail),
+   * worked out from the keys of the valid events alone, so the full rows are never shuffled.
+   */
+  public static Dataset<Row> duplicateLines(Dataset<Row> parsedEvents, Dataset<Row> earlierKeys) {
+    Dataset<Row> keys = parsedEvents
+        .where(col("reason").isNull())
+        .select(col("source_file"), col("line_number"), col("reason"), col("detail"), col("network"), col("event_id"));
+    return markDuplicates(keys, earlierKeys)
+        .where(col("reason").isNotNull())
+        .select(col("source_file"), col("line_number"), col("reason"), col("detail"));
+  }
+
+  /** The parsed events with the reasons of {@link #duplicateLines} applied, matched by (source_file, line_number). */
+  public static Dataset<Row> withDuplicates(Dataset<Row> parsedEvents, Dataset<Row> duplicates) {
+    Dataset<Row> d = duplicates.select(
+        col("source_file").as("_file"), col("line_number").as("_line"), col("reason").as("_reason"), col("detail").as("_detail"));
+    Column found = col("_reason").isNotNull();
+    return parsedEvents
+        .join(d, col("source_file").equalTo(col("_file")).and(col("line_number").equalTo(col("_line"))), "left")
+        .withColumn("reason", when(found, col("_reason")).otherwise(col("reason")))
+        .withColumn("detail", when(found, col("_detail")).otherwise(col("detail")))
+        .drop("_file", "_line", "_reason", "_detail");
+  }
+
+  /**
    * Resolves identity lines: an exact repeat of a mapping is DUPLICATE_IN_BATCH, and an account
    * mapped to several persons keeps the smallest person_id, the others become IDENTITY_CONFLICT.
    */

@@ -23,7 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids, on one of two
+ * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids (or long ids in memory), on one of two
  * paths that compute the same numbers: in memory on one executor when the graph has at most
  * {@code scoring.local-max-edges} edges (arrays, no shuffles per iteration), or as a distributed
  * join-and-aggregate loop with its lineage cut every {@code scoring.checkpoint-every} iterations.
@@ -45,7 +45,11 @@ public final class Propagator {
     return edgeCount <= s.localMaxEdges() ? inMemory(edges, s) : distributed(edges, s);
   }
 
-  /** All edges into one partition, ranked there with arrays: the fast path for graphs that fit. */
+  /**
+   * All edges into one partition, ranked there with arrays: the fast path for graphs that fit.
+   * Ids may be strings or longs; long ids (already numbered, as GraphX wants them) skip hashing
+   * strings, and come back as their decimal text in person_id.
+   */
   public static Dataset<Row> inMemory(Dataset<Row> edges, Settings s) {
     return edges.select(col("src"), col("dst"), col("p"))
         .coalesce(1)
@@ -66,33 +70,28 @@ public final class Propagator {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      Map<String, Integer> index = new HashMap<>();
-      List<String> names = new ArrayList<>();
+      Index index = null;
       IntList src = new IntList();
       IntList dst = new IntList();
       double[] p = new double[1024];
       int m = 0;
       while (rows.hasNext()) {
         Row r = rows.next();
-        src.add(id(index, names, r.getString(0)));
-        dst.add(id(index, names, r.getString(1)));
+        if (index == null) {
+          index = r.get(0) instanceof Long ? new LongIndex() : new StringIndex();
+        }
+        src.add(index.id(r, 0));
+        dst.add(index.id(r, 1));
         if (m == p.length) {
           p = java.util.Arrays.copyOf(p, m * 2);
         }
         p[m++] = r.getDouble(2);
       }
-      index = null;
-      int n = names.size();
-      String[] sorted = names.toArray(new String[0]);
-      java.util.Arrays.sort(sorted);
-      Map<String, Integer> position = new HashMap<>(n * 2);
-      for (int i = 0; i < n; i++) {
-        position.put(sorted[i], i);
+      if (index == null) {
+        return java.util.Collections.emptyIterator();
       }
-      int[] relabel = new int[n];
-      for (int i = 0; i < n; i++) {
-        relabel[i] = position.get(names.get(i));
-      }
+      int[] relabel = index.relabelInIdOrder();
+      int n = relabel.length;
       int[] order = orderByDstThenSrc(n, src.a, dst.a, m, relabel);
       int[] s2 = new int[m];
       int[] d2 = new int[m];
@@ -107,7 +106,7 @@ public final class Propagator {
       double[] ranks = result.ranks();
       List<Row> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        out.add(RowFactory.create(sorted[i], ranks[i], result.iterations()));
+        out.add(RowFactory.create(index.name(i), ranks[i], result.iterations()));
       }
       return out.iterator();
     }
@@ -133,8 +132,26 @@ public final class Propagator {
       }
       return out;
     }
+  }
 
-    private static int id(Map<String, Integer> index, List<String> names, String name) {
+  /** Numbers ids in the order they are first seen, then gives each its place in id order. */
+  private interface Index {
+    int id(Row r, int column);
+
+    /** relabel[first-seen number] = position in sorted id order; afterwards {@link #name} reads by position. */
+    int[] relabelInIdOrder();
+
+    String name(int position);
+  }
+
+  private static final class StringIndex implements Index {
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<String> names = new ArrayList<>();
+    private String[] sorted;
+
+    @Override
+    public int id(Row r, int column) {
+      String name = r.getString(column);
       Integer i = index.get(name);
       if (i == null) {
         i = names.size();
@@ -142,6 +159,100 @@ public final class Propagator {
         names.add(name);
       }
       return i;
+    }
+
+    @Override
+    public int[] relabelInIdOrder() {
+      sorted = names.toArray(new String[0]);
+      java.util.Arrays.sort(sorted);
+      index.clear();
+      for (int i = 0; i < sorted.length; i++) {
+        index.put(sorted[i], i);
+      }
+      int[] relabel = new int[sorted.length];
+      for (int i = 0; i < sorted.length; i++) {
+        relabel[i] = index.get(names.get(i));
+      }
+      return relabel;
+    }
+
+    @Override
+    public String name(int position) {
+      return sorted[position];
+    }
+  }
+
+  /** Long ids in an open-addressing table: no boxing, no string hashing. */
+  private static final class LongIndex implements Index {
+    private long[] keys = new long[1 << 16];
+    private int[] values = new int[1 << 16];
+    private boolean[] used = new boolean[1 << 16];
+    private long[] seen = new long[1024];
+    private int n;
+    private long[] sorted;
+
+    @Override
+    public int id(Row r, int column) {
+      long key = r.getLong(column);
+      int mask = keys.length - 1;
+      for (int slot = Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask; ; slot = (slot + 1) & mask) {
+        if (!used[slot]) {
+          used[slot] = true;
+          keys[slot] = key;
+          values[slot] = n;
+          if (n == seen.length) {
+            seen = java.util.Arrays.copyOf(seen, n * 2);
+          }
+          seen[n] = key;
+          if (++n * 2 > keys.length) {
+            grow();
+          }
+          return n - 1;
+        }
+        if (keys[slot] == key) {
+          return values[slot];
+        }
+      }
+    }
+
+    private void grow() {
+      long[] k = keys;
+      int[] v = values;
+      boolean[] u = used;
+      keys = new long[k.length * 2];
+      values = new int[k.length * 2];
+      used = new boolean[k.length * 2];
+      int mask = keys.length - 1;
+      for (int i = 0; i < k.length; i++) {
+        if (u[i]) {
+          int slot = Long.hashCode(k[i] * 0x9E3779B97F4A7C15L) & mask;
+          while (used[slot]) {
+            slot = (slot + 1) & mask;
+          }
+          used[slot] = true;
+          keys[slot] = k[i];
+          values[slot] = v[i];
+        }
+      }
+    }
+
+    @Override
+    public int[] relabelInIdOrder() {
+      sorted = java.util.Arrays.copyOf(seen, n);
+      java.util.Arrays.sort(sorted);
+      int[] relabel = new int[n];
+      for (int i = 0; i < n; i++) {
+        relabel[i] = java.util.Arrays.binarySearch(sorted, seen[i]);
+      }
+      keys = null;
+      values = null;
+      used = null;
+      return relabel;
+    }
+
+    @Override
+    public String name(int position) {
+      return Long.toString(sorted[position]);
     }
   }
 

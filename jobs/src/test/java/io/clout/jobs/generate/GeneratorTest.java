@@ -54,10 +54,10 @@ class GeneratorTest {
     Generator.generate(new Generator.Params(300, 3, PARAMS.start(), 12, 0.01), dir.resolve("c"));
     Map<String, byte[]> a = files(dir.resolve("a"));
     Map<String, byte[]> b = files(dir.resolve("b"));
-    assertThat(a.keySet()).isEqualTo(b.keySet()).contains("engagement/dt=2026-02-03/part-twitter.jsonl.gz");
+    assertThat(a.keySet()).isEqualTo(b.keySet()).contains("engagement/dt=2026-02-03/part-twitter-00000.jsonl.gz");
     a.forEach((name, bytes) -> assertThat(b.get(name)).as(name).isEqualTo(bytes));
-    assertThat(files(dir.resolve("c")).get("engagement/dt=2026-02-01/part-twitter.jsonl.gz"))
-        .isNotEqualTo(a.get("engagement/dt=2026-02-01/part-twitter.jsonl.gz"));
+    assertThat(files(dir.resolve("c")).get("engagement/dt=2026-02-01/part-twitter-00000.jsonl.gz"))
+        .isNotEqualTo(a.get("engagement/dt=2026-02-01/part-twitter-00000.jsonl.gz"));
   }
 
   @Test

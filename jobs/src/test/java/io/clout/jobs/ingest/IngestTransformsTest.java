@@ -39,6 +39,9 @@ class IngestTransformsTest {
         "{\"source_file\":\"a\",\"line_number\":1,\"reason\":\"FUTURE_TIMESTAMP\"}",
         "{\"source_file\":\"a\",\"line_number\":2}");
     TestSpark.suite().assertDataFrameNoOrderEquals(expected, outcome(IngestTransforms.markDuplicates(parsed, none)));
+    // The keys-only path ingest takes gives the same outcome.
+    TestSpark.suite().assertDataFrameNoOrderEquals(
+        expected, outcome(IngestTransforms.withDuplicates(parsed, IngestTransforms.duplicateLines(parsed, none))));
   }
 
   @Test
@@ -54,6 +57,9 @@ class IngestTransformsTest {
         "{\"source_file\":\"a\",\"line_number\":2,\"reason\":\"DUPLICATE_EARLIER\"}",
         "{\"source_file\":\"a\",\"line_number\":3}");
     TestSpark.suite().assertDataFrameNoOrderEquals(expected, outcome(IngestTransforms.markDuplicates(parsed, earlier)));
+    // The keys-only path ingest takes gives the same outcome.
+    TestSpark.suite().assertDataFrameNoOrderEquals(
+        expected, outcome(IngestTransforms.withDuplicates(parsed, IngestTransforms.duplicateLines(parsed, earlier))));
   }
 
   @Test

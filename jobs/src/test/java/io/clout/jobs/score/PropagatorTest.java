@@ -102,6 +102,19 @@ class PropagatorTest {
   }
 
   @Test
+  void longIdsRankLikeStringIds() {
+    Propagator.Settings s = new Propagator.Settings(0.85, 0, ITERATIONS, 5, Long.MAX_VALUE);
+    Dataset<Row> longIds = unweightedEdges().select(
+        org.apache.spark.sql.functions.substring(org.apache.spark.sql.functions.col("src"), 2, 9).cast("long").as("src"),
+        org.apache.spark.sql.functions.substring(org.apache.spark.sql.functions.col("dst"), 2, 9).cast("long").as("dst"),
+        org.apache.spark.sql.functions.col("p"));
+    Dataset<Row> ranks = Propagator.inMemory(longIds, s);
+    assertThat(ranks.first().<String>getAs("person_id")).doesNotStartWith("n");
+    assertMatchesGraphX(ranks.withColumn("person_id", org.apache.spark.sql.functions.concat(
+        org.apache.spark.sql.functions.lit("n"), org.apache.spark.sql.functions.col("person_id"))));
+  }
+
+  @Test
   void theDistributedPathMatchesGraphXAcrossCheckpoints() {
     // A checkpoint every 3 iterations: 20 iterations cross six lineage cuts.
     Propagator.Settings s = new Propagator.Settings(0.85, 0, ITERATIONS, 3, 0);
