@@ -29,14 +29,17 @@ final class BenchReport {
     t.add(target("propagation <= 5x the single-thread CSR floor", "<= 5", (double) st.get("ratio"), (double) st.get("ratio") <= 5,
         String.format("The floor starts from int arrays already in the driver. Clout starts from a cached DataFrame: every edge goes through "
             + "Spark's row conversion into one task, the ids are numbered in sorted order (so every run sums in the same order) and a row per "
-            + "person is built at the end. With string ids, as the daily job passes person ids, it took %s s (%sx the floor).",
+            + "person is built at the end. With string ids, as the daily job passes person ids, it took %s s (%sx the floor). "
+            + "Building the arrays from Spark's columnar batches in each partition, instead of one row at a time in one task, is the next step; "
+            + "for the daily job, numbering persons once per day upstream as well.",
             num(st.get("clout_string_ids_s")), num(st.get("ratio_string_ids")))));
     Object plain = r.get("ingest_plain_json_to_delta_events_per_s");
     t.add(target("warm ingest >= 300k events/s", ">= 300000", ingest, ingest >= 300_000,
         String.format("In the same run, the plain way (Spark's JSON reader straight into a Delta table partitioned by day: no validation, "
             + "dedupe or quarantine) ran at %,d lines/s, itself below the target. Ingest does that write and, on top, checks every line against "
             + "the contract (Jackson per line: Spark's reader turns a number into a string silently, the contract rejects it), caches the "
-            + "parsed lines, finds duplicates within the day and against earlier days, resolves identities and writes two more tables.",
+            + "parsed lines, finds duplicates within the day and against earlier days, resolves identities and writes two more tables. "
+            + "Where the time goes, and what would get closer: docs/ingest-performance.md.",
             plain == null ? 0 : ((Number) plain).longValue())));
     double ratio = ((Number) sc.get("ratio")).doubleValue();
     t.add(target(String.format("daily cost grows linearly: %.1fx the events cost <= %.1fx", sizeRatio, 1.1 * sizeRatio),
