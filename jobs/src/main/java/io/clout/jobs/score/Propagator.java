@@ -23,9 +23,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids (or long ids in memory), on one of two
- * paths that compute the same numbers: in memory on one executor when the graph has at most
- * {@code scoring.local-max-edges} edges (arrays, no shuffles per iteration), or as a distributed
+ * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids (long ids too, in
+ * memory), on one of two paths that compute the same numbers: in memory on one executor when the
+ * graph has at most {@code scoring.local-max-edges} edges (arrays, no shuffles per iteration), or as a distributed
  * join-and-aggregate loop with its lineage cut every {@code scoring.checkpoint-every} iterations.
  * Returns (person_id, rank, iterations) for every node that has an edge.
  */
@@ -135,7 +135,7 @@ public final class Propagator {
   }
 
   /** Numbers ids in the order they are first seen, then gives each its place in id order. */
-  private interface Index {
+  interface Index {
     int id(Row r, int column);
 
     /** relabel[first-seen number] = position in sorted id order; afterwards {@link #name} reads by position. */
@@ -182,11 +182,12 @@ public final class Propagator {
     }
   }
 
-  /** Long ids in an open-addressing table: no boxing, no string hashing. */
-  private static final class LongIndex implements Index {
-    private long[] keys = new long[1 << 16];
-    private int[] values = new int[1 << 16];
-    private boolean[] used = new boolean[1 << 16];
+  /**
+   * Long ids in an open-addressing table: no boxing, no string hashing. A slot holds the id's
+   * number (-1 when empty), and the id itself is {@code seen[number]}.
+   */
+  static final class LongIndex implements Index {
+    private int[] slots = emptySlots(1 << 16);
     private long[] seen = new long[1024];
     private int n;
     private long[] sorted;
@@ -194,46 +195,38 @@ public final class Propagator {
     @Override
     public int id(Row r, int column) {
       long key = r.getLong(column);
-      int mask = keys.length - 1;
-      for (int slot = Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask; ; slot = (slot + 1) & mask) {
-        if (!used[slot]) {
-          used[slot] = true;
-          keys[slot] = key;
-          values[slot] = n;
-          if (n == seen.length) {
-            seen = java.util.Arrays.copyOf(seen, n * 2);
-          }
-          seen[n] = key;
-          if (++n * 2 > keys.length) {
-            grow();
-          }
-          return n - 1;
-        }
-        if (keys[slot] == key) {
-          return values[slot];
+      int slot = slotOf(key);
+      if (slots[slot] >= 0) {
+        return slots[slot];
+      }
+      if (n == seen.length) {
+        seen = java.util.Arrays.copyOf(seen, n * 2);
+      }
+      seen[n] = key;
+      slots[slot] = n++;
+      if (n * 2 > slots.length) {
+        slots = emptySlots(slots.length * 2);
+        for (int i = 0; i < n; i++) {
+          slots[slotOf(seen[i])] = i;
         }
       }
+      return n - 1;
     }
 
-    private void grow() {
-      long[] k = keys;
-      int[] v = values;
-      boolean[] u = used;
-      keys = new long[k.length * 2];
-      values = new int[k.length * 2];
-      used = new boolean[k.length * 2];
-      int mask = keys.length - 1;
-      for (int i = 0; i < k.length; i++) {
-        if (u[i]) {
-          int slot = Long.hashCode(k[i] * 0x9E3779B97F4A7C15L) & mask;
-          while (used[slot]) {
-            slot = (slot + 1) & mask;
-          }
-          used[slot] = true;
-          keys[slot] = k[i];
-          values[slot] = v[i];
-        }
+    /** The slot holding {@code key}, or the empty slot where it belongs. */
+    private int slotOf(long key) {
+      int mask = slots.length - 1;
+      int slot = Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask;
+      while (slots[slot] >= 0 && seen[slots[slot]] != key) {
+        slot = (slot + 1) & mask;
       }
+      return slot;
+    }
+
+    private static int[] emptySlots(int size) {
+      int[] a = new int[size];
+      java.util.Arrays.fill(a, -1);
+      return a;
     }
 
     @Override
@@ -244,9 +237,7 @@ public final class Propagator {
       for (int i = 0; i < n; i++) {
         relabel[i] = java.util.Arrays.binarySearch(sorted, seen[i]);
       }
-      keys = null;
-      values = null;
-      used = null;
+      slots = null;
       return relabel;
     }
 

@@ -115,6 +115,30 @@ class PropagatorTest {
   }
 
   @Test
+  void theLongIndexNumbersIdsInFirstSeenOrderAcrossTableGrowth() {
+    // 200k distinct ids: the table starts at 65,536 slots, so it is rebuilt three times.
+    Random rnd = new Random(5);
+    long[] ids = new long[200_000];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = rnd.nextLong();
+    }
+    Propagator.LongIndex index = new Propagator.LongIndex();
+    for (int i = 0; i < ids.length; i++) {
+      assertThat(index.id(RowFactory.create(ids[i]), 0)).isEqualTo(i);
+    }
+    for (int i = 0; i < ids.length; i += 997) {
+      assertThat(index.id(RowFactory.create(ids[i]), 0)).as("id seen before").isEqualTo(i);
+    }
+    int[] relabel = index.relabelInIdOrder();
+    long[] sorted = ids.clone();
+    java.util.Arrays.sort(sorted);
+    for (int i = 0; i < ids.length; i++) {
+      assertThat(sorted[relabel[i]]).isEqualTo(ids[i]);
+      assertThat(index.name(relabel[i])).isEqualTo(Long.toString(ids[i]));
+    }
+  }
+
+  @Test
   void theDistributedPathMatchesGraphXAcrossCheckpoints() {
     // A checkpoint every 3 iterations: 20 iterations cross six lineage cuts.
     Propagator.Settings s = new Propagator.Settings(0.85, 0, ITERATIONS, 3, 0);
