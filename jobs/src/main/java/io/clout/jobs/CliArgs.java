@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parsed command-line words: the command, its named options ({@code --name value}), flags
- * ({@code --force}) and the repeatable {@code --set k=v} and {@code --conf k=v}. Positional
- * arguments (the SQL text of {@code clout sql}) are kept in order.
+ * Parsed command-line words: the command, its named options ({@code --name value}), flags ({@code
+ * --force}) and the repeatable {@code --set k=v} and {@code --conf k=v}. Positional arguments (the
+ * SQL text of {@code clout sql}) are kept in order.
  */
 public record CliArgs(
     String command,
@@ -90,7 +90,8 @@ public record CliArgs(
     Set<String> known = Set.of(names);
     for (String o : options.keySet()) {
       if (!known.contains(o)) {
-        throw new UsageException("Unknown option --" + o + " for '" + command + "' (see ./clout help)");
+        throw new UsageException(
+            "Unknown option --" + o + " for '" + command + "' (see ./clout help)");
       }
     }
     return this;

@@ -16,7 +16,9 @@ public final class Delta {
   }
 
   public static Optional<Dataset<Row>> read(SparkSession spark, String path) {
-    return exists(spark, path) ? Optional.of(spark.read().format("delta").load(path)) : Optional.empty();
+    return exists(spark, path)
+        ? Optional.of(spark.read().format("delta").load(path))
+        : Optional.empty();
   }
 
   /** The table's latest version, or -1 where there is no table. */
@@ -27,28 +29,38 @@ public final class Delta {
     return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
   }
 
-  /** The table as a SQL identifier, {@code delta.`<qualified path>`}; SQL needs the path absolute. */
+  /**
+   * The table as a SQL identifier, {@code delta.`<qualified path>`}; SQL needs the path absolute.
+   */
   public static String sqlRef(SparkSession spark, String path) {
     try {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-      return "delta.`" + p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p) + "`";
+      return "delta.`"
+          + p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p)
+          + "`";
     } catch (java.io.IOException e) {
       throw new CloutException("Cannot resolve table path " + path + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Replaces exactly the rows matching {@code where} with {@code rows}, in one atomic commit
-   * (Delta {@code replaceWhere}); creates the table on first use.
+   * Replaces exactly the rows matching {@code where} with {@code rows}, in one atomic commit (Delta
+   * {@code replaceWhere}); creates the table on first use.
    */
   public static void replaceWhere(
       Dataset<Row> rows, String path, String where, String... partitionBy) {
     replaceWhere(rows, path, where, Map.of(), partitionBy);
   }
 
-  /** As above, with {@code tableProperties} ({@code delta.*}) set when the write creates the table. */
+  /**
+   * As above, with {@code tableProperties} ({@code delta.*}) set when the write creates the table.
+   */
   public static void replaceWhere(
-      Dataset<Row> rows, String path, String where, Map<String, String> tableProperties, String... partitionBy) {
+      Dataset<Row> rows,
+      String path,
+      String where,
+      Map<String, String> tableProperties,
+      String... partitionBy) {
     rows.write()
         .format("delta")
         .mode("overwrite")

@@ -78,53 +78,139 @@ public final class Main {
         case "import-temporal" -> {
           a.allow("in", "out", "network", "kind");
           try {
-            var r = io.clout.jobs.importer.TemporalImporter.run(Path.of(a.required("in")), Path.of(a.required("out")),
-                a.option("network", "twitter"), a.option("kind", "reply"));
-            System.out.printf("imported %d lines into %d days under %s (%d lines did not parse)%n",
-                r.linesPerDay().values().stream().mapToLong(Long::longValue).sum(), r.linesPerDay().size(), a.required("out"), r.unparsable());
+            var r =
+                io.clout.jobs.importer.TemporalImporter.run(
+                    Path.of(a.required("in")),
+                    Path.of(a.required("out")),
+                    a.option("network", "twitter"),
+                    a.option("kind", "reply"));
+            System.out.printf(
+                "imported %d lines into %d days under %s (%d lines did not parse)%n",
+                r.linesPerDay().values().stream().mapToLong(Long::longValue).sum(),
+                r.linesPerDay().size(),
+                a.required("out"),
+                r.unparsable());
           } catch (java.io.IOException e) {
-            throw new CloutException("Cannot import " + a.required("in") + ": " + e.getMessage(), e);
+            throw new CloutException(
+                "Cannot import " + a.required("in") + ": " + e.getMessage(), e);
           }
         }
-        case "ingest" -> withSpark(a.allow(common("date")), "clout-ingest", (spark, config) -> {
-          IngestReport r = IngestJob.run(spark, config, date(a.required("date")));
-          System.out.println(r.summary());
-        });
-        case "score" -> withSpark(a.allow(common("date")), "clout-score", (spark, config) ->
-            System.out.println(ScoreJob.run(spark, config, date(a.required("date"))).summary()));
-        case "moments" -> withSpark(a.allow(common("date")), "clout-moments", (spark, config) ->
-            System.out.println(MomentsJob.run(spark, config, date(a.required("date"))).summary()));
-        case "daily" -> withSpark(a.allow(common("date")), "clout-daily", (spark, config) -> {
-          LocalDate d = date(a.required("date"));
-          Pipeline.runRange(spark, config, d, d, a.flag("force"), System.out);
-        });
-        case "backfill" -> withSpark(a.allow(common("from", "to")), "clout-backfill", (spark, config) ->
-            Pipeline.runRange(spark, config, date(a.required("from")), date(a.required("to")), a.flag("force"), System.out));
+        case "ingest" ->
+            withSpark(
+                a.allow(common("date")),
+                "clout-ingest",
+                (spark, config) -> {
+                  IngestReport r = IngestJob.run(spark, config, date(a.required("date")));
+                  System.out.println(r.summary());
+                });
+        case "score" ->
+            withSpark(
+                a.allow(common("date")),
+                "clout-score",
+                (spark, config) ->
+                    System.out.println(
+                        ScoreJob.run(spark, config, date(a.required("date"))).summary()));
+        case "moments" ->
+            withSpark(
+                a.allow(common("date")),
+                "clout-moments",
+                (spark, config) ->
+                    System.out.println(
+                        MomentsJob.run(spark, config, date(a.required("date"))).summary()));
+        case "daily" ->
+            withSpark(
+                a.allow(common("date")),
+                "clout-daily",
+                (spark, config) -> {
+                  LocalDate d = date(a.required("date"));
+                  Pipeline.runRange(spark, config, d, d, a.flag("force"), System.out);
+                });
+        case "backfill" ->
+            withSpark(
+                a.allow(common("from", "to")),
+                "clout-backfill",
+                (spark, config) ->
+                    Pipeline.runRange(
+                        spark,
+                        config,
+                        date(a.required("from")),
+                        date(a.required("to")),
+                        a.flag("force"),
+                        System.out));
         case "evaluate" -> {
           a.allow(common("from", "to", "out"));
           String outDir = a.option("out", "evaluation");
-          // Its own warehouse unless told otherwise: an evaluation never writes into the daily tables.
-          Map<String, String> warehouse = a.options().containsKey("warehouse") ? Map.of()
-              : Map.of("paths.warehouse", Tables.stripSlash(outDir) + "/warehouse");
-          withSpark(a, warehouse, "clout-evaluate", (spark, config) ->
-              Evaluation.run(spark, config, date(a.required("from")), date(a.required("to")), outDir, System.out));
+          // Its own warehouse unless told otherwise: an evaluation never writes into the daily
+          // tables.
+          Map<String, String> warehouse =
+              a.options().containsKey("warehouse")
+                  ? Map.of()
+                  : Map.of("paths.warehouse", Tables.stripSlash(outDir) + "/warehouse");
+          withSpark(
+              a,
+              warehouse,
+              "clout-evaluate",
+              (spark, config) ->
+                  Evaluation.run(
+                      spark,
+                      config,
+                      date(a.required("from")),
+                      date(a.required("to")),
+                      outDir,
+                      System.out));
         }
-        case "bench" -> withSpark(a.allow(common("out", "report")), "clout-bench", (spark, config) -> {
-          Path out = Path.of(a.option("out", "bench-out"));
-          Path report = a.options().containsKey("report") ? Path.of(a.options().get("report"))
-              : a.flag("quick") ? out.resolve("benchmarks.md") : Path.of(System.getProperty("clout.home", "."), "docs", "benchmarks.md");
-          Bench.run(spark, paths -> loadConfig(a, paths), a.flag("quick") ? Bench.QUICK : Bench.FULL, out, report, System.out);
-        });
-        case "maintain" -> withSpark(a.allow(common("retain-hours")), "clout-maintain", (spark, config) ->
-            Maintenance.run(spark, config, Integer.parseInt(a.option("retain-hours", "168")), System.out));
-        case "sql" -> withSpark(a.allow(common("format", "limit")), "clout-sql", (spark, config) -> {
-          if (a.positional().size() != 1) {
-            throw new UsageException("Cannot run 'sql': give one quoted query, e.g. ./clout sql \"SELECT 1\"");
-          }
-          SqlCommand.Format format = enumOption(SqlCommand.Format.class, a.option("format", "table"), "--format");
-          SqlCommand.run(spark, config, a.positional().get(0), format, Integer.parseInt(a.option("limit", "1000")), System.out);
-        });
-        default -> throw new UsageException("Unknown command '" + a.command() + "' (see ./clout help)");
+        case "bench" ->
+            withSpark(
+                a.allow(common("out", "report")),
+                "clout-bench",
+                (spark, config) -> {
+                  Path out = Path.of(a.option("out", "bench-out"));
+                  Path report =
+                      a.options().containsKey("report")
+                          ? Path.of(a.options().get("report"))
+                          : a.flag("quick")
+                              ? out.resolve("benchmarks.md")
+                              : Path.of(
+                                  System.getProperty("clout.home", "."), "docs", "benchmarks.md");
+                  Bench.run(
+                      spark,
+                      paths -> loadConfig(a, paths),
+                      a.flag("quick") ? Bench.QUICK : Bench.FULL,
+                      out,
+                      report,
+                      System.out);
+                });
+        case "maintain" ->
+            withSpark(
+                a.allow(common("retain-hours")),
+                "clout-maintain",
+                (spark, config) ->
+                    Maintenance.run(
+                        spark,
+                        config,
+                        Integer.parseInt(a.option("retain-hours", "168")),
+                        System.out));
+        case "sql" ->
+            withSpark(
+                a.allow(common("format", "limit")),
+                "clout-sql",
+                (spark, config) -> {
+                  if (a.positional().size() != 1) {
+                    throw new UsageException(
+                        "Cannot run 'sql': give one quoted query, e.g. ./clout sql \"SELECT 1\"");
+                  }
+                  SqlCommand.Format format =
+                      enumOption(SqlCommand.Format.class, a.option("format", "table"), "--format");
+                  SqlCommand.run(
+                      spark,
+                      config,
+                      a.positional().get(0),
+                      format,
+                      Integer.parseInt(a.option("limit", "1000")),
+                      System.out);
+                });
+        default ->
+            throw new UsageException("Unknown command '" + a.command() + "' (see ./clout help)");
       }
       return 0;
     } catch (UsageException | ConfigException | CloutException e) {
@@ -155,8 +241,11 @@ public final class Main {
     withSpark(a, Map.of(), appName, command);
   }
 
-  /** {@link #withSpark(CliArgs, String, SparkCommand)} with config overrides the command supplies. */
-  static void withSpark(CliArgs a, Map<String, String> overrides, String appName, SparkCommand command) {
+  /**
+   * {@link #withSpark(CliArgs, String, SparkCommand)} with config overrides the command supplies.
+   */
+  static void withSpark(
+      CliArgs a, Map<String, String> overrides, String appName, SparkCommand command) {
     CloutConfig config = loadConfig(a, overrides);
     SparkSession spark = SparkSessions.create(config, appName);
     try {
@@ -171,12 +260,17 @@ public final class Main {
     }
   }
 
-  /** Layers the config: conf/<env>.yaml (or --config), then --raw/--warehouse, then --set, then --conf. */
+  /**
+   * Layers the config: conf/<env>.yaml (or --config), then --raw/--warehouse, then --set, then
+   * --conf.
+   */
   public static CloutConfig loadConfig(CliArgs a) {
     return loadConfig(a, Map.of());
   }
 
-  /** {@link #loadConfig(CliArgs)} with {@code extra} overrides between --raw/--warehouse and --set. */
+  /**
+   * {@link #loadConfig(CliArgs)} with {@code extra} overrides between --raw/--warehouse and --set.
+   */
   static CloutConfig loadConfig(CliArgs a, Map<String, String> extra) {
     String home = System.getProperty("clout.home", System.getenv().getOrDefault("CLOUT_HOME", "."));
     Path file =
@@ -236,8 +330,13 @@ public final class Main {
     try {
       return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new UsageException("Cannot use " + option + " " + value + ": expected one of "
-          + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+      throw new UsageException(
+          "Cannot use "
+              + option
+              + " "
+              + value
+              + ": expected one of "
+              + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
     }
   }
 }

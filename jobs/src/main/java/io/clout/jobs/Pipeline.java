@@ -27,10 +27,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code clout daily} and {@code clout backfill}: the stages of a day in order (ingest, score,
- * moments), one JSON run report per day, and skipping of days already complete with the same
- * inputs and parameters. Each stage replaces exactly its day in each of its tables (one atomic
- * Delta commit per table), and the report that marks a day complete is written last: a run killed
- * at any point leaves no table with half a day, and the next run redoes the day.
+ * moments), one JSON run report per day, and skipping of days already complete with the same inputs
+ * and parameters. Each stage replaces exactly its day in each of its tables (one atomic Delta
+ * commit per table), and the report that marks a day complete is written last: a run killed at any
+ * point leaves no table with half a day, and the next run redoes the day.
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -48,11 +48,14 @@ public final class Pipeline {
       long durationMs,
       Map<String, String> parameters) {}
 
-  public static DailyReport runDay(SparkSession spark, CloutConfig config, LocalDate date, boolean force, PrintStream out) {
+  public static DailyReport runDay(
+      SparkSession spark, CloutConfig config, LocalDate date, boolean force, PrintStream out) {
     String fingerprint = fingerprint(spark, config, date);
     String reportPath = Tables.reportPath(config, "daily", date.toString());
     JsonNode previous = readReport(spark, reportPath);
-    if (!force && previous != null && "complete".equals(previous.path("status").asText())
+    if (!force
+        && previous != null
+        && "complete".equals(previous.path("status").asText())
         && fingerprint.equals(previous.path("fingerprint").asText())) {
       out.println("  complete with the same inputs and parameters: skipped (--force reruns it)");
       return null;
@@ -60,17 +63,54 @@ public final class Pipeline {
     long started = System.nanoTime();
     Map<String, Long> ms = new LinkedHashMap<>();
     try (Progress progress = Progress.start(spark, out)) {
-      IngestReport ingest = stage("ingest", ms, out, progress, () -> IngestJob.run(spark, config, date), IngestReport::summary);
-      ScoreReport score = stage("score", ms, out, progress, () -> ScoreJob.run(spark, config, date), ScoreReport::summary);
-      MomentsJob.Report moments = stage("moments", ms, out, progress, () -> MomentsJob.run(spark, config, date), MomentsJob.Report::summary);
-      DailyReport report = new DailyReport(date.toString(), "complete", fingerprint, config.scoring().modelVersion(), ingest, score, moments,
-          ms, (System.nanoTime() - started) / 1_000_000, ConfigLoader.flatten(config));
+      IngestReport ingest =
+          stage(
+              "ingest",
+              ms,
+              out,
+              progress,
+              () -> IngestJob.run(spark, config, date),
+              IngestReport::summary);
+      ScoreReport score =
+          stage(
+              "score",
+              ms,
+              out,
+              progress,
+              () -> ScoreJob.run(spark, config, date),
+              ScoreReport::summary);
+      MomentsJob.Report moments =
+          stage(
+              "moments",
+              ms,
+              out,
+              progress,
+              () -> MomentsJob.run(spark, config, date),
+              MomentsJob.Report::summary);
+      DailyReport report =
+          new DailyReport(
+              date.toString(),
+              "complete",
+              fingerprint,
+              config.scoring().modelVersion(),
+              ingest,
+              score,
+              moments,
+              ms,
+              (System.nanoTime() - started) / 1_000_000,
+              ConfigLoader.flatten(config));
       Reports.write(spark, reportPath, report);
       return report;
     }
   }
 
-  private static <T> T stage(String name, Map<String, Long> ms, PrintStream out, Progress progress, Supplier<T> body, java.util.function.Function<T, String> summary) {
+  private static <T> T stage(
+      String name,
+      Map<String, Long> ms,
+      PrintStream out,
+      Progress progress,
+      Supplier<T> body,
+      java.util.function.Function<T, String> summary) {
     long t = System.nanoTime();
     progress.stage(name);
     T result = body.get();
@@ -80,8 +120,17 @@ public final class Pipeline {
     return result;
   }
 
-  /** Days from {@code from} to {@code to}, both included, in order: each day builds on the one before. */
-  public static void runRange(SparkSession spark, CloutConfig config, LocalDate from, LocalDate to, boolean force, PrintStream out) {
+  /**
+   * Days from {@code from} to {@code to}, both included, in order: each day builds on the one
+   * before.
+   */
+  public static void runRange(
+      SparkSession spark,
+      CloutConfig config,
+      LocalDate from,
+      LocalDate to,
+      boolean force,
+      PrintStream out) {
     if (to.isBefore(from)) {
       throw new CloutException("Cannot backfill: --to " + to + " is before --from " + from);
     }
@@ -93,20 +142,23 @@ public final class Pipeline {
 
   /**
    * What a day's result depends on: the raw files of its partition and the identity files (name,
-   * size, modification time), every model parameter, and the previous day's fingerprint, since
-   * a day builds on the one before. Equal fingerprints mean a rerun would compute the same.
+   * size, modification time), every model parameter, and the previous day's fingerprint, since a
+   * day builds on the one before. Equal fingerprints mean a rerun would compute the same.
    */
   static String fingerprint(SparkSession spark, CloutConfig config, LocalDate date) {
     Map<String, String> parts = new TreeMap<>();
     String raw = Tables.stripSlash(config.paths().raw());
     listing(spark, raw + "/engagement/dt=" + date, parts);
     listing(spark, raw + "/identities", parts);
-    ConfigLoader.flatten(config).forEach((k, v) -> {
-      if (!k.startsWith("spark.")) {
-        parts.put("param:" + k, v);
-      }
-    });
-    JsonNode before = readReport(spark, Tables.reportPath(config, "daily", date.minusDays(1).toString()));
+    ConfigLoader.flatten(config)
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("spark.")) {
+                parts.put("param:" + k, v);
+              }
+            });
+    JsonNode before =
+        readReport(spark, Tables.reportPath(config, "daily", date.minusDays(1).toString()));
     parts.put("previous", before == null ? "" : before.path("fingerprint").asText());
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -125,7 +177,8 @@ public final class Pipeline {
         return;
       }
       for (FileStatus s : fs.listStatus(dir)) {
-        into.put("file:" + s.getPath().toUri().getPath(), s.getLen() + "@" + s.getModificationTime());
+        into.put(
+            "file:" + s.getPath().toUri().getPath(), s.getLen() + "@" + s.getModificationTime());
       }
     } catch (IOException e) {
       throw new CloutException("Cannot list " + folder + ": " + e.getMessage(), e);

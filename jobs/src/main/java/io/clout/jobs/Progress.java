@@ -18,25 +18,34 @@ final class Progress implements AutoCloseable {
 
   private Progress(SparkSession spark, PrintStream out) {
     SparkStatusTracker tracker = spark.sparkContext().statusTracker();
-    thread = new Thread(() -> {
-      while (running) {
-        try {
-          Thread.sleep(PERIOD_MS);
-        } catch (InterruptedException e) {
-          return;
-        }
-        StringBuilder line = new StringBuilder(String.format("  ... %s, %.0f s", stage, (System.nanoTime() - started) / 1e9));
-        for (int id : tracker.getActiveStageIds()) {
-          SparkStageInfo info = tracker.getStageInfo(id).getOrElse(() -> null);
-          if (info != null) {
-            line.append(String.format(", spark stage %d: %d/%d tasks", id, info.numCompletedTasks(), info.numTasks()));
-          }
-        }
-        if (running) {
-          out.println(line);
-        }
-      }
-    }, "clout-progress");
+    thread =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  Thread.sleep(PERIOD_MS);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                StringBuilder line =
+                    new StringBuilder(
+                        String.format(
+                            "  ... %s, %.0f s", stage, (System.nanoTime() - started) / 1e9));
+                for (int id : tracker.getActiveStageIds()) {
+                  SparkStageInfo info = tracker.getStageInfo(id).getOrElse(() -> null);
+                  if (info != null) {
+                    line.append(
+                        String.format(
+                            ", spark stage %d: %d/%d tasks",
+                            id, info.numCompletedTasks(), info.numTasks()));
+                  }
+                }
+                if (running) {
+                  out.println(line);
+                }
+              }
+            },
+            "clout-progress");
     thread.setDaemon(true);
   }
 

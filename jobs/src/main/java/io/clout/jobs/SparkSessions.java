@@ -37,8 +37,8 @@ public final class SparkSessions {
   }
 
   /**
-   * The configuration of the one session a test JVM shares: two local cores, two shuffle
-   * partitions (tiny data), no UI, bound to loopback.
+   * The configuration of the one session a test JVM shares: two local cores, two shuffle partitions
+   * (tiny data), no UI, bound to loopback.
    */
   public static SparkConf testConf() {
     SparkConf c = new SparkConf().setMaster("local[2]").setAppName("clout-tests");

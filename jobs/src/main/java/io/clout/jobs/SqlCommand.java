@@ -1,5 +1,6 @@
 package io.clout.jobs;
 
+import io.clout.common.config.CloutConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -7,14 +8,17 @@ import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import io.clout.common.config.CloutConfig;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code clout sql}: Spark SQL over the warehouse's tables, each known by its folder name. */
 public final class SqlCommand {
-  public enum Format { TABLE, CSV, JSON }
+  public enum Format {
+    TABLE,
+    CSV,
+    JSON
+  }
 
   private SqlCommand() {}
 
@@ -41,18 +45,31 @@ public final class SqlCommand {
     return names;
   }
 
-  public static void run(SparkSession spark, CloutConfig config, String query, Format format, int limit, PrintStream out) {
+  public static void run(
+      SparkSession spark,
+      CloutConfig config,
+      String query,
+      Format format,
+      int limit,
+      PrintStream out) {
     List<String> tables = registerTables(spark, config);
     Dataset<Row> result;
     try {
       result = spark.sql(query);
     } catch (Exception other) {
       if (!(other instanceof org.apache.spark.sql.AnalysisException e)) {
-        throw other instanceof RuntimeException re ? re : new CloutException("Cannot run query: " + other.getMessage(), other);
+        throw other instanceof RuntimeException re
+            ? re
+            : new CloutException("Cannot run query: " + other.getMessage(), other);
       }
-      throw new CloutException("Cannot run query: " + e.getSimpleMessage()
-          + (tables.isEmpty() ? " (no tables yet under " + config.paths().warehouse() + "; run ./clout daily first)"
-              : " (tables: " + String.join(", ", tables) + ")"));
+      throw new CloutException(
+          "Cannot run query: "
+              + e.getSimpleMessage()
+              + (tables.isEmpty()
+                  ? " (no tables yet under "
+                      + config.paths().warehouse()
+                      + "; run ./clout daily first)"
+                  : " (tables: " + String.join(", ", tables) + ")"));
     }
     switch (format) {
       case TABLE -> printTable(result.columns(), cells(result, limit, "NULL"), out);
@@ -103,12 +120,17 @@ public final class SqlCommand {
       String c = cells.get(i);
       boolean numeric = c.matches("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?");
       b.append(i == 0 ? "" : " | ")
-          .append(numeric ? " ".repeat(width[i] - c.length()) + c : c + " ".repeat(width[i] - c.length()));
+          .append(
+              numeric
+                  ? " ".repeat(width[i] - c.length()) + c
+                  : c + " ".repeat(width[i] - c.length()));
     }
     return b.toString().stripTrailing();
   }
 
   private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 }

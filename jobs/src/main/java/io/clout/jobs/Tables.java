@@ -21,8 +21,17 @@ public final class Tables {
 
   /** Every table, in the order a day writes them. */
   public static final List<String> ALL =
-      List.of(REJECTED_EVENTS, IDENTITIES, ENGAGEMENTS, SCORE_DRIVERS, SCORES, CURRENT_SCORES,
-          MOMENTS, OUTREACH, UNANSWERED_INFLUENCERS, ENGAGEMENT_BREAKDOWN);
+      List.of(
+          REJECTED_EVENTS,
+          IDENTITIES,
+          ENGAGEMENTS,
+          SCORE_DRIVERS,
+          SCORES,
+          CURRENT_SCORES,
+          MOMENTS,
+          OUTREACH,
+          UNANSWERED_INFLUENCERS,
+          ENGAGEMENT_BREAKDOWN);
 
   private Tables() {}
 

@@ -50,7 +50,10 @@ public final class TestSpark {
   public static Dataset<Row> df(String ddl, String... jsonRows) {
     StructType schema = StructType.fromDDL(ddl);
     SparkSession spark = spark();
-    return spark.read().schema(schema).json(spark.createDataset(List.of(jsonRows), org.apache.spark.sql.Encoders.STRING()));
+    return spark
+        .read()
+        .schema(schema)
+        .json(spark.createDataset(List.of(jsonRows), org.apache.spark.sql.Encoders.STRING()));
   }
 
   public static File tempDir(String prefix) {

@@ -8,8 +8,8 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.Delta;
 import io.clout.jobs.Pipeline;
-import io.clout.jobs.TestSpark;
 import io.clout.jobs.Tables;
+import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -47,7 +47,10 @@ class CrashSafetyTest {
   static CloutConfig reference;
 
   static CloutConfig config(Path warehouse) {
-    return ConfigLoader.load(null, Map.of("paths.raw", raw.toString(), "paths.warehouse", warehouse.toString()), Map.of());
+    return ConfigLoader.load(
+        null,
+        Map.of("paths.raw", raw.toString(), "paths.warehouse", warehouse.toString()),
+        Map.of());
   }
 
   @BeforeAll
@@ -83,24 +86,56 @@ class CrashSafetyTest {
       return List.of();
     }
     var rows = spark.read().format("delta").load(path);
-    String column = table.equals(Tables.ENGAGEMENTS) || table.equals(Tables.REJECTED_EVENTS) ? "ingest_date"
-        : table.equals(Tables.IDENTITIES) ? null : "score_date";
+    String column =
+        table.equals(Tables.ENGAGEMENTS) || table.equals(Tables.REJECTED_EVENTS)
+            ? "ingest_date"
+            : table.equals(Tables.IDENTITIES) ? null : "score_date";
     if (column != null) {
       rows = rows.where(col(column).equalTo(lit(d.toString()).cast("date")));
     }
-    return rows.collectAsList().stream().map(Row::toString).sorted(Comparator.naturalOrder()).toList();
+    return rows.collectAsList().stream()
+        .map(Row::toString)
+        .sorted(Comparator.naturalOrder())
+        .toList();
   }
 
-  /** Runs clout daily for DAY2 in its own JVM and SIGKILLs it once {@code killWhen} sees its output line. */
-  static List<String> killDuring(Path warehouse, Predicate<String> killWhen, long delayMs) throws Exception {
+  /**
+   * Runs clout daily for DAY2 in its own JVM and SIGKILLs it once {@code killWhen} sees its output
+   * line.
+   */
+  static List<String> killDuring(Path warehouse, Predicate<String> killWhen, long delayMs)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens") || a.startsWith("-D") && !a.startsWith("-Dsurefire")).toList());
-    command.addAll(List.of("-Xmx2g", "-Dclout.home=" + System.getProperty("clout.repo.root"), "-cp", System.getProperty("java.class.path"), "io.clout.jobs.Main", "daily", "--date", DAY2.toString(),
-        "--raw", raw.toString(), "--warehouse", warehouse.toString(), "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.ui.enabled=false"));
+    command.addAll(
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(
+                a ->
+                    a.startsWith("--add-opens")
+                        || a.startsWith("-D") && !a.startsWith("-Dsurefire"))
+            .toList());
+    command.addAll(
+        List.of(
+            "-Xmx2g",
+            "-Dclout.home=" + System.getProperty("clout.repo.root"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.clout.jobs.Main",
+            "daily",
+            "--date",
+            DAY2.toString(),
+            "--raw",
+            raw.toString(),
+            "--warehouse",
+            warehouse.toString(),
+            "--conf",
+            "spark.sql.shuffle.partitions=2",
+            "--conf",
+            "spark.ui.enabled=false"));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<String> seen = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         seen.add(line);
@@ -115,21 +150,29 @@ class CrashSafetyTest {
     return seen;
   }
 
-  void assertNoPartialDayThenRerunMatches(String point, Predicate<String> killWhen, long delayMs) throws Exception {
+  void assertNoPartialDayThenRerunMatches(String point, Predicate<String> killWhen, long delayMs)
+      throws Exception {
     Path w = tmp.resolve("kill-" + point);
     copy(afterDay1, w);
     List<String> output = killDuring(w, killWhen, delayMs);
     CloutConfig c = config(w);
     for (String table : Tables.ALL) {
       List<String> got = day(c, table, DAY2);
-      List<String> before = table.equals(Tables.IDENTITIES) ? day(config(afterDay1), table, DAY2) : List.of();
-      assertThat(got).as("%s after a kill %s (output %s)", table, point, output).isIn(before, day(reference, table, DAY2));
+      List<String> before =
+          table.equals(Tables.IDENTITIES) ? day(config(afterDay1), table, DAY2) : List.of();
+      assertThat(got)
+          .as("%s after a kill %s (output %s)", table, point, output)
+          .isIn(before, day(reference, table, DAY2));
     }
     assertThat(Files.exists(Path.of(Tables.reportPath(c, "daily", DAY2.toString())))).isFalse();
     Pipeline.runDay(spark, c, DAY2, false, System.out);
     for (String table : Tables.ALL) {
-      assertThat(day(c, table, DAY2)).as("%s after the rerun", table).isEqualTo(day(reference, table, DAY2));
-      assertThat(day(c, table, DAY1)).as("%s day 1 after the rerun", table).isEqualTo(day(reference, table, DAY1));
+      assertThat(day(c, table, DAY2))
+          .as("%s after the rerun", table)
+          .isEqualTo(day(reference, table, DAY2));
+      assertThat(day(c, table, DAY1))
+          .as("%s day 1 after the rerun", table)
+          .isEqualTo(day(reference, table, DAY1));
     }
   }
 

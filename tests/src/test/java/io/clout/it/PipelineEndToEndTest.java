@@ -13,8 +13,8 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.Pipeline;
 import io.clout.jobs.SqlCommand;
-import io.clout.jobs.TestSpark;
 import io.clout.jobs.Tables;
+import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.score.ScoreJob;
 import java.io.ByteArrayOutputStream;
@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pipeline the README's main command runs (generate, then ingest and score day by day), and
- * the properties the score must have, checked on its output.
+ * The pipeline the README's main command runs (generate, then ingest and score day by day), and the
+ * properties the score must have, checked on its output.
  */
 class PipelineEndToEndTest {
   static final int PERSONS = 400;
@@ -51,10 +51,22 @@ class PipelineEndToEndTest {
   @BeforeAll
   static void runThePipeline() throws Exception {
     spark = TestSpark.spark();
-    manifest = Generator.generate(new Generator.Params(PERSONS, DAYS, START, 3, 0.005), tmp.resolve("raw"));
-    // 400 people rarely reach 60, the default bar for an influencer to answer; 35 keeps the list busy.
-    config = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("wh").toString(),
-        "moments.unanswered-min-score", "35"), Map.of());
+    manifest =
+        Generator.generate(
+            new Generator.Params(PERSONS, DAYS, START, 3, 0.005), tmp.resolve("raw"));
+    // 400 people rarely reach 60, the default bar for an influencer to answer; 35 keeps the list
+    // busy.
+    config =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "paths.raw",
+                tmp.resolve("raw").toString(),
+                "paths.warehouse",
+                tmp.resolve("wh").toString(),
+                "moments.unanswered-min-score",
+                "35"),
+            Map.of());
     Pipeline.runRange(spark, config, START, LAST, false, System.out);
   }
 
@@ -65,7 +77,9 @@ class PipelineEndToEndTest {
   /** The person id scores use for a generated person: the identity's, or the twitter account's. */
   static String personId(String generated) {
     long mapped = table(Tables.IDENTITIES).where(col("person_id").equalTo(generated)).count();
-    return mapped > 0 ? generated : "twitter:tw" + (100000 + Integer.parseInt(generated.substring(1)));
+    return mapped > 0
+        ? generated
+        : "twitter:tw" + (100000 + Integer.parseInt(generated.substring(1)));
   }
 
   static Map<LocalDate, Row> history(String personId) {
@@ -77,23 +91,48 @@ class PipelineEndToEndTest {
   }
 
   static Map<String, Double> targets(ScoreJob.Computed c) {
-    return c.scores().collectAsList().stream().collect(Collectors.toMap(r -> r.getAs("person_id"), r -> r.<Double>getAs("target_score")));
+    return c.scores().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("person_id"), r -> r.<Double>getAs("target_score")));
   }
 
   @Test
   void everyDayIsScoredOnTheCalibratedScale() {
     List<Row> days = table(Tables.SCORES).groupBy("score_date").count().collectAsList();
     assertThat(days).hasSize(DAYS);
-    Row last = table(Tables.SCORES).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")).and(col("acted_today")))
-        .selectExpr("percentile(score, 0.5) median", "avg(CASE WHEN score BETWEEN 10 AND 40 THEN 1D ELSE 0D END) in_band",
-            "avg(CASE WHEN score >= 80 THEN 1D ELSE 0D END) top").first();
+    Row last =
+        table(Tables.SCORES)
+            .where(
+                col("score_date")
+                    .equalTo(lit(LAST.toString()).cast("date"))
+                    .and(col("acted_today")))
+            .selectExpr(
+                "percentile(score, 0.5) median",
+                "avg(CASE WHEN score BETWEEN 10 AND 40 THEN 1D ELSE 0D END) in_band",
+                "avg(CASE WHEN score >= 80 THEN 1D ELSE 0D END) top")
+            .first();
     assertThat(last.<Double>getAs("median")).isBetween(10.0, 40.0);
     assertThat(last.<Double>getAs("in_band")).isGreaterThan(0.6);
     assertThat(last.<Double>getAs("top")).isLessThan(0.01);
-    assertThat(table(Tables.CURRENT_SCORES).select("score_date").distinct().first().<java.sql.Date>getAs(0).toLocalDate()).isEqualTo(LAST);
+    assertThat(
+            table(Tables.CURRENT_SCORES)
+                .select("score_date")
+                .distinct()
+                .first()
+                .<java.sql.Date>getAs(0)
+                .toLocalDate())
+        .isEqualTo(LAST);
     // The change data feed of scores, on since its first write, carries the later days' rows.
-    long changed = spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", 2)
-        .load(Tables.path(config, Tables.SCORES)).where(col("_change_type").equalTo("insert")).select("score_date").distinct().count();
+    long changed =
+        spark
+            .read()
+            .format("delta")
+            .option("readChangeFeed", "true")
+            .option("startingVersion", 2)
+            .load(Tables.path(config, Tables.SCORES))
+            .where(col("_change_type").equalTo("insert"))
+            .select("score_date")
+            .distinct()
+            .count();
     assertThat(changed).isGreaterThanOrEqualTo(DAYS - 1);
   }
 
@@ -107,8 +146,10 @@ class PipelineEndToEndTest {
         Row r = h.get(d);
         assertThat(r).as("%s on %s", q.getKey(), d).isNotNull();
         assertThat(r.<Boolean>getAs("acted_today")).isFalse();
-        assertThat(r.<Double>getAs("score_change")).as("%s on %s", q.getKey(), d)
-            .isLessThan(0.0).isGreaterThanOrEqualTo(-config.scoring().maxDailyDrop());
+        assertThat(r.<Double>getAs("score_change"))
+            .as("%s on %s", q.getKey(), d)
+            .isLessThan(0.0)
+            .isGreaterThanOrEqualTo(-config.scoring().maxDailyDrop());
         checked++;
       }
     }
@@ -117,14 +158,22 @@ class PipelineEndToEndTest {
 
   @Test
   void aViralPostLiftsItsAuthorWithinOneRun() {
-    List<Row> viral = table(Tables.ENGAGEMENTS).where(col("type").equalTo("post").and(col("post_id").isin(manifest.viralPosts().keySet().toArray())))
-        .select("post_id", "event_date").collectAsList();
+    List<Row> viral =
+        table(Tables.ENGAGEMENTS)
+            .where(
+                col("type")
+                    .equalTo("post")
+                    .and(col("post_id").isin(manifest.viralPosts().keySet().toArray())))
+            .select("post_id", "event_date")
+            .collectAsList();
     int checked = 0;
     for (Row v : viral) {
       LocalDate day = v.<java.sql.Date>getAs("event_date").toLocalDate();
       if (day.isAfter(START)) {
         Row r = history(personId(manifest.viralPosts().get(v.<String>getAs("post_id")))).get(day);
-        assertThat(r.<Double>getAs("score_change")).as("author of %s on %s", v.getAs("post_id"), day).isGreaterThan(2.0);
+        assertThat(r.<Double>getAs("score_change"))
+            .as("author of %s on %s", v.getAs("post_id"), day)
+            .isGreaterThan(2.0);
         checked++;
       }
     }
@@ -137,14 +186,26 @@ class PipelineEndToEndTest {
     Dataset<Row> identities = table(Tables.IDENTITIES);
     Dataset<Row> none = ScoreJob.noPreviousScores(spark);
     // Honest behaviour: the same engagements, aimed at ordinary people instead of each other.
-    org.apache.spark.sql.Column inRing = col("actor_id").startsWith("twring").and(col("target_id").startsWith("twring"));
-    Dataset<Row> honest = engagements.withColumn("target_id",
-        when(inRing, concat(lit("tw"), lit(100000).plus(pmod(hash(col("event_id")), lit(PERSONS))).cast("string"))).otherwise(col("target_id")));
-    Map<String, Double> ring = targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
-    Map<String, Double> fair = targets(ScoreJob.compute(honest, identities, none, LAST, config.scoring()));
+    org.apache.spark.sql.Column inRing =
+        col("actor_id").startsWith("twring").and(col("target_id").startsWith("twring"));
+    Dataset<Row> honest =
+        engagements.withColumn(
+            "target_id",
+            when(
+                    inRing,
+                    concat(
+                        lit("tw"),
+                        lit(100000).plus(pmod(hash(col("event_id")), lit(PERSONS))).cast("string")))
+                .otherwise(col("target_id")));
+    Map<String, Double> ring =
+        targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
+    Map<String, Double> fair =
+        targets(ScoreJob.compute(honest, identities, none, LAST, config.scoring()));
     for (String member : manifest.ringPersons()) {
       String id = "twitter:twring" + member.substring(4).replaceFirst("^0", "");
-      assertThat(ring.get(id) - fair.get(id)).as(id + " ring " + ring.get(id) + " honest " + fair.get(id)).isLessThanOrEqualTo(2.0);
+      assertThat(ring.get(id) - fair.get(id))
+          .as(id + " ring " + ring.get(id) + " honest " + fair.get(id))
+          .isLessThanOrEqualTo(2.0);
     }
   }
 
@@ -153,14 +214,26 @@ class PipelineEndToEndTest {
     Dataset<Row> engagements = table(Tables.ENGAGEMENTS);
     Dataset<Row> identities = table(Tables.IDENTITIES);
     Dataset<Row> none = ScoreJob.noPreviousScores(spark);
-    Dataset<Row> strangers = engagements
-        .withColumn("event_id", concat(lit("x"), col("event_id")))
-        .withColumn("actor_id", concat(lit("x"), col("actor_id")))
-        .withColumn("target_id", concat(lit("x"), col("target_id")))
-        .withColumn("post_id", concat(lit("x"), col("post_id")));
-    Dataset<Row> strangerIds = identities.withColumn("account_id", concat(lit("x"), col("account_id"))).withColumn("person_id", concat(lit("x"), col("person_id")));
-    Map<String, Double> before = targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
-    Map<String, Double> after = targets(ScoreJob.compute(engagements.unionByName(strangers), identities.unionByName(strangerIds), none, LAST, config.scoring()));
+    Dataset<Row> strangers =
+        engagements
+            .withColumn("event_id", concat(lit("x"), col("event_id")))
+            .withColumn("actor_id", concat(lit("x"), col("actor_id")))
+            .withColumn("target_id", concat(lit("x"), col("target_id")))
+            .withColumn("post_id", concat(lit("x"), col("post_id")));
+    Dataset<Row> strangerIds =
+        identities
+            .withColumn("account_id", concat(lit("x"), col("account_id")))
+            .withColumn("person_id", concat(lit("x"), col("person_id")));
+    Map<String, Double> before =
+        targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
+    Map<String, Double> after =
+        targets(
+            ScoreJob.compute(
+                engagements.unionByName(strangers),
+                identities.unionByName(strangerIds),
+                none,
+                LAST,
+                config.scoring()));
     assertThat(after).hasSize(2 * before.size());
     before.forEach((id, score) -> assertThat(after.get(id)).as(id).isCloseTo(score, within(0.01)));
   }
@@ -170,11 +243,20 @@ class PipelineEndToEndTest {
     Set<String> tables = Set.of(Tables.SCORES, Tables.SCORE_DRIVERS);
     Map<String, List<Row>> before = new HashMap<>();
     for (String t : tables) {
-      before.put(t, table(t).orderBy("person_id").collectAsList().stream().sorted(java.util.Comparator.comparing(Row::toString)).toList());
+      before.put(
+          t,
+          table(t).orderBy("person_id").collectAsList().stream()
+              .sorted(java.util.Comparator.comparing(Row::toString))
+              .toList());
     }
     ScoreJob.run(spark, config, LAST);
     for (String t : tables) {
-      assertThat(table(t).collectAsList().stream().sorted(java.util.Comparator.comparing(Row::toString)).toList()).as(t).isEqualTo(before.get(t));
+      assertThat(
+              table(t).collectAsList().stream()
+                  .sorted(java.util.Comparator.comparing(Row::toString))
+                  .toList())
+          .as(t)
+          .isEqualTo(before.get(t));
     }
   }
 
@@ -182,15 +264,22 @@ class PipelineEndToEndTest {
   void sqlShowsAPersonsHistoryAndWhyItMoved() {
     String who = personId(manifest.quietFrom().keySet().iterator().next());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SqlCommand.run(spark, config,
+    SqlCommand.run(
+        spark,
+        config,
         "SELECT s.score_date, s.score, s.score_change, d.kind, d.value FROM scores s JOIN score_drivers d"
             + " ON s.person_id = d.person_id AND s.score_date = d.score_date AND d.unit = 'points'"
-            + " WHERE s.person_id = '" + who + "' ORDER BY s.score_date, d.kind",
-        SqlCommand.Format.CSV, 100, new PrintStream(out, true, StandardCharsets.UTF_8));
+            + " WHERE s.person_id = '"
+            + who
+            + "' ORDER BY s.score_date, d.kind",
+        SqlCommand.Format.CSV,
+        100,
+        new PrintStream(out, true, StandardCharsets.UTF_8));
     String csv = out.toString(StandardCharsets.UTF_8);
     assertThat(csv).startsWith("score_date,score,score_change,kind,value").contains("model_change");
     // Somewhere an idle day cost more than the model alone would have taken.
-    assertThat(table(Tables.SCORE_DRIVERS).where(col("kind").equalTo("inactivity_decay")).count()).isPositive();
+    assertThat(table(Tables.SCORE_DRIVERS).where(col("kind").equalTo("inactivity_decay")).count())
+        .isPositive();
     // Each day's change is the sum of its parts in score_drivers.
     Map<String, Double> sums = new HashMap<>();
     Map<String, Double> changes = new HashMap<>();
@@ -199,42 +288,80 @@ class PipelineEndToEndTest {
       sums.merge(c[0], Double.parseDouble(c[4]), Double::sum);
       changes.put(c[0], Double.parseDouble(c[2]));
     }
-    changes.forEach((day, change) -> assertThat(sums.get(day)).as(day).isCloseTo(change, within(1e-6)));
+    changes.forEach(
+        (day, change) -> assertThat(sums.get(day)).as(day).isCloseTo(change, within(1e-6)));
   }
 
   @Test
   void viralPostsAreTheirAuthorsTopMomentOnTheDay() {
-    List<Row> viral = table(Tables.ENGAGEMENTS).where(col("type").equalTo("post").and(col("post_id").isin(manifest.viralPosts().keySet().toArray())))
-        .select("post_id", "event_date").collectAsList();
+    List<Row> viral =
+        table(Tables.ENGAGEMENTS)
+            .where(
+                col("type")
+                    .equalTo("post")
+                    .and(col("post_id").isin(manifest.viralPosts().keySet().toArray())))
+            .select("post_id", "event_date")
+            .collectAsList();
     assertThat(viral).hasSizeGreaterThanOrEqualTo(DAYS - 1);
     for (Row v : viral) {
       String author = personId(manifest.viralPosts().get(v.<String>getAs("post_id")));
-      List<Row> top = table(Tables.MOMENTS)
-          .where(col("score_date").equalTo(v.getAs("event_date")).and(col("person_id").equalTo(author)).and(col("position").equalTo(1)))
-          .collectAsList();
-      assertThat(top).extracting(r -> r.<String>getAs("post_id")).as("%s on %s", author, v.getAs("event_date")).containsExactly(v.<String>getAs("post_id"));
+      List<Row> top =
+          table(Tables.MOMENTS)
+              .where(
+                  col("score_date")
+                      .equalTo(v.getAs("event_date"))
+                      .and(col("person_id").equalTo(author))
+                      .and(col("position").equalTo(1)))
+              .collectAsList();
+      assertThat(top)
+          .extracting(r -> r.<String>getAs("post_id"))
+          .as("%s on %s", author, v.getAs("event_date"))
+          .containsExactly(v.<String>getAs("post_id"));
     }
   }
 
   @Test
   void momentEngagersCarryTheirScoreOfThatDay() {
-    Dataset<Row> engagers = table(Tables.MOMENTS).selectExpr("score_date", "explode(engagers) e").selectExpr("score_date", "e.person_id", "e.score");
-    Dataset<Row> scores = table(Tables.SCORES).select(col("score_date").as("d"), col("person_id").as("p"), col("score").as("s"));
+    Dataset<Row> engagers =
+        table(Tables.MOMENTS)
+            .selectExpr("score_date", "explode(engagers) e")
+            .selectExpr("score_date", "e.person_id", "e.score");
+    Dataset<Row> scores =
+        table(Tables.SCORES)
+            .select(col("score_date").as("d"), col("person_id").as("p"), col("score").as("s"));
     long checked = engagers.count();
-    long mismatched = engagers.join(scores, col("score_date").equalTo(col("d")).and(col("person_id").equalTo(col("p"))), "left")
-        .where(col("s").isNull().or(col("s").notEqual(col("score")))).count();
+    long mismatched =
+        engagers
+            .join(
+                scores,
+                col("score_date").equalTo(col("d")).and(col("person_id").equalTo(col("p"))),
+                "left")
+            .where(col("s").isNull().or(col("s").notEqual(col("score"))))
+            .count();
     assertThat(checked).isGreaterThan(1000);
     assertThat(mismatched).isZero();
   }
 
   @Test
   void rerunningMomentsNeitherLosesNorDuplicatesAMoment() {
-    Dataset<Row> before = table(Tables.MOMENTS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")));
-    List<Row> keys = before.select("person_id", "network", "post_id", "position", "moment_score").orderBy("person_id", "position").collectAsList();
+    Dataset<Row> before =
+        table(Tables.MOMENTS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")));
+    List<Row> keys =
+        before
+            .select("person_id", "network", "post_id", "position", "moment_score")
+            .orderBy("person_id", "position")
+            .collectAsList();
     io.clout.jobs.moments.MomentsJob.run(spark, config, LAST);
-    Dataset<Row> after = table(Tables.MOMENTS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")));
-    assertThat(after.select("person_id", "network", "post_id", "position", "moment_score").orderBy("person_id", "position").collectAsList()).isEqualTo(keys);
-    assertThat(after.select("person_id", "network", "post_id").distinct().count()).isEqualTo(keys.size());
+    Dataset<Row> after =
+        table(Tables.MOMENTS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date")));
+    assertThat(
+            after
+                .select("person_id", "network", "post_id", "position", "moment_score")
+                .orderBy("person_id", "position")
+                .collectAsList())
+        .isEqualTo(keys);
+    assertThat(after.select("person_id", "network", "post_id").distinct().count())
+        .isEqualTo(keys.size());
     assertThat(table(Tables.MOMENTS).groupBy("score_date").count().count()).isEqualTo(DAYS);
   }
 
@@ -242,18 +369,38 @@ class PipelineEndToEndTest {
   void sqlShowsMomentsWithEngagerScoresAndUnansweredInfluencers() {
     String who = personId(manifest.viralPosts().values().iterator().next());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SqlCommand.run(spark, config,
+    SqlCommand.run(
+        spark,
+        config,
         "SELECT m.post_id, m.moment_score, e.person_id engager, e.score FROM moments m LATERAL VIEW explode(m.engagers) x AS e"
-            + " WHERE m.person_id = '" + who + "' AND m.score_date = DATE'" + LAST + "' AND m.position = 1",
-        SqlCommand.Format.JSON, 5, new PrintStream(out, true, StandardCharsets.UTF_8));
-    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(5).allMatch(l -> l.contains("\"score\":"));
-    long unanswered = table(Tables.UNANSWERED_INFLUENCERS).where(col("score_date").equalTo(lit(LAST.toString()).cast("date"))).count();
+            + " WHERE m.person_id = '"
+            + who
+            + "' AND m.score_date = DATE'"
+            + LAST
+            + "' AND m.position = 1",
+        SqlCommand.Format.JSON,
+        5,
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList())
+        .hasSize(5)
+        .allMatch(l -> l.contains("\"score\":"));
+    long unanswered =
+        table(Tables.UNANSWERED_INFLUENCERS)
+            .where(col("score_date").equalTo(lit(LAST.toString()).cast("date")))
+            .count();
     assertThat(unanswered).isPositive();
     // Nobody on the list was answered: no engagement back after the influencer's first one.
-    long answered = table(Tables.UNANSWERED_INFLUENCERS).as("u")
-        .join(table(Tables.OUTREACH).as("o"), col("u.score_date").equalTo(col("o.score_date")).and(col("u.person_id").equalTo(col("o.person_id")))
-            .and(col("u.engager_id").equalTo(col("o.reached_id"))).and(col("o.last_at").geq(col("u.first_engaged_at"))))
-        .count();
+    long answered =
+        table(Tables.UNANSWERED_INFLUENCERS)
+            .as("u")
+            .join(
+                table(Tables.OUTREACH).as("o"),
+                col("u.score_date")
+                    .equalTo(col("o.score_date"))
+                    .and(col("u.person_id").equalTo(col("o.person_id")))
+                    .and(col("u.engager_id").equalTo(col("o.reached_id")))
+                    .and(col("o.last_at").geq(col("u.first_engaged_at"))))
+            .count();
     assertThat(answered).isZero();
   }
 
@@ -264,11 +411,24 @@ class PipelineEndToEndTest {
       versions.put(t, io.clout.jobs.Delta.version(spark, Tables.path(config, t)));
     }
     Pipeline.runRange(spark, config, START, LAST, false, System.out);
-    versions.forEach((t, v) -> assertThat(io.clout.jobs.Delta.version(spark, Tables.path(config, t))).as(t).isEqualTo(v));
+    versions.forEach(
+        (t, v) ->
+            assertThat(io.clout.jobs.Delta.version(spark, Tables.path(config, t)))
+                .as(t)
+                .isEqualTo(v));
 
     // The same days, one daily run each, into another warehouse.
-    CloutConfig single = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("single").toString(),
-        "moments.unanswered-min-score", "35"), Map.of());
+    CloutConfig single =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "paths.raw",
+                tmp.resolve("raw").toString(),
+                "paths.warehouse",
+                tmp.resolve("single").toString(),
+                "moments.unanswered-min-score",
+                "35"),
+            Map.of());
     for (LocalDate d = START; !d.isAfter(LAST); d = d.plusDays(1)) {
       Pipeline.runRange(spark, single, d, d, false, System.out);
     }
@@ -278,7 +438,15 @@ class PipelineEndToEndTest {
   }
 
   static List<String> sorted(CloutConfig c, String table) {
-    return spark.read().format("delta").load(Tables.path(c, table)).drop("source_file").collectAsList().stream()
-        .map(Row::toString).sorted().toList();
+    return spark
+        .read()
+        .format("delta")
+        .load(Tables.path(c, table))
+        .drop("source_file")
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
   }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
-import io.clout.jobs.TestSpark;
 import io.clout.jobs.Tables;
+import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
@@ -47,14 +47,20 @@ class S3PipelineTest {
     Path raw = tmp.resolve("raw");
     manifest = Generator.generate(new Generator.Params(200, 2, DAY1, 7, 0.01), raw);
     // A damaged upload: half of a gzip file.
-    byte[] whole = Files.readAllBytes(raw.resolve("engagement/dt=" + DAY2 + "/part-twitter-00000.jsonl.gz"));
-    Files.write(raw.resolve("engagement/dt=" + DAY2 + "/part-late.jsonl.gz"), Arrays.copyOf(whole, whole.length / 2));
+    byte[] whole =
+        Files.readAllBytes(raw.resolve("engagement/dt=" + DAY2 + "/part-twitter-00000.jsonl.gz"));
+    Files.write(
+        raw.resolve("engagement/dt=" + DAY2 + "/part-late.jsonl.gz"),
+        Arrays.copyOf(whole, whole.length / 2));
     s3.upload(raw, "clout", "raw");
 
     spark = TestSpark.spark();
     s3.s3aSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
-    config = ConfigLoader.load(Path.of(System.getProperty("clout.repo.root"), "conf", "s3.yaml"),
-        Map.of("paths.raw", "s3a://clout/raw", "paths.warehouse", "s3a://clout/warehouse"), Map.of());
+    config =
+        ConfigLoader.load(
+            Path.of(System.getProperty("clout.repo.root"), "conf", "s3.yaml"),
+            Map.of("paths.raw", "s3a://clout/raw", "paths.warehouse", "s3a://clout/warehouse"),
+            Map.of());
   }
 
   @AfterAll
@@ -69,8 +75,12 @@ class S3PipelineTest {
   }
 
   static List<Row> sorted(String table) {
-    return spark.read().format("delta").load(Tables.path(config, table))
-        .orderBy(col("source_file"), col("line_number")).collectAsList();
+    return spark
+        .read()
+        .format("delta")
+        .load(Tables.path(config, table))
+        .orderBy(col("source_file"), col("line_number"))
+        .collectAsList();
   }
 
   @Test
@@ -84,7 +94,8 @@ class S3PipelineTest {
     assertThat(r1.duplicates() + r1.rejected()).isEqualTo(malformed1);
     assertThat(r1.accepted()).isEqualTo(r1.linesRead() - malformed1);
     assertThat(count(Tables.ENGAGEMENTS, "ingest_date = '" + d1 + "'")).isEqualTo(r1.accepted());
-    assertThat(count(Tables.REJECTED_EVENTS, "ingest_date = '" + d1 + "' AND record_kind = 'event'"))
+    assertThat(
+            count(Tables.REJECTED_EVENTS, "ingest_date = '" + d1 + "' AND record_kind = 'event'"))
         .isEqualTo(r1.duplicates() + r1.rejected());
 
     // A second run of the same day changes nothing.
@@ -101,10 +112,14 @@ class S3PipelineTest {
     long redelivered = manifest.redeliveredPerDay().get(d2);
     assertThat(redelivered).isPositive();
     assertThat(r2.linesRead()).isEqualTo(manifest.linesPerDay().get(d2));
-    assertThat(r2.duplicates() + r2.rejected()).isEqualTo(manifest.malformedPerDay().get(d2) + redelivered);
-    assertThat(r2.rejectedByReason().get("DUPLICATE_EARLIER")).isPositive().isLessThanOrEqualTo(redelivered);
+    assertThat(r2.duplicates() + r2.rejected())
+        .isEqualTo(manifest.malformedPerDay().get(d2) + redelivered);
+    assertThat(r2.rejectedByReason().get("DUPLICATE_EARLIER"))
+        .isPositive()
+        .isLessThanOrEqualTo(redelivered);
     assertThat(r2.filesRejectedByReason()).containsEntry("UNREADABLE_FILE", 1L);
-    assertThat(count(Tables.REJECTED_EVENTS, "ingest_date = '" + d2 + "' AND record_kind = 'file'")).isEqualTo(1);
+    assertThat(count(Tables.REJECTED_EVENTS, "ingest_date = '" + d2 + "' AND record_kind = 'file'"))
+        .isEqualTo(1);
     // No (network, event_id) is stored twice across the two days.
     Dataset keys = new Dataset();
     assertThat(keys.distinctKeys()).isEqualTo(keys.rows());
@@ -116,9 +131,11 @@ class S3PipelineTest {
     assertThat(s1.scored()).isPositive();
     assertThat(s2.edges()).isPositive();
     assertThat(count(Tables.SCORES, "score_date = '" + d2 + "'")).isEqualTo(s2.scored());
-    assertThat(count(Tables.SCORES, "score_date = '" + d2 + "' AND previous_score IS NOT NULL")).isPositive();
+    assertThat(count(Tables.SCORES, "score_date = '" + d2 + "' AND previous_score IS NOT NULL"))
+        .isPositive();
     assertThat(count(Tables.CURRENT_SCORES, "score_date = '" + d2 + "'")).isEqualTo(s2.scored());
-    assertThat(count(Tables.SCORE_DRIVERS, "score_date = '" + d2 + "' AND kind = 'engager'")).isPositive();
+    assertThat(count(Tables.SCORE_DRIVERS, "score_date = '" + d2 + "' AND kind = 'engager'"))
+        .isPositive();
   }
 
   /** Engagement key counts over the whole table. */
@@ -128,7 +145,13 @@ class S3PipelineTest {
     }
 
     long distinctKeys() {
-      return spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)).select("network", "event_id").distinct().count();
+      return spark
+          .read()
+          .format("delta")
+          .load(Tables.path(config, Tables.ENGAGEMENTS))
+          .select("network", "event_id")
+          .distinct()
+          .count();
     }
   }
 }

@@ -38,29 +38,36 @@ public final class S3ProxyServer implements AutoCloseable {
   public static S3ProxyServer start(Path workDir) throws IOException, InterruptedException {
     String jar = System.getProperty("s3proxy.jar");
     if (jar == null || !new File(jar).isFile()) {
-      throw new IllegalStateException("Cannot start S3Proxy: no jar at s3proxy.jar=" + jar + " (run through Maven)");
+      throw new IllegalStateException(
+          "Cannot start S3Proxy: no jar at s3proxy.jar=" + jar + " (run through Maven)");
     }
     int port = freePort();
     Path data = Files.createDirectories(workDir.resolve("s3data"));
     Path conf = workDir.resolve("s3proxy.conf");
-    Files.writeString(conf, String.join("\n",
-        "s3proxy.endpoint=http://127.0.0.1:" + port,
-        "s3proxy.authorization=aws-v2-or-v4",
-        "s3proxy.identity=" + ACCESS_KEY,
-        "s3proxy.credential=" + SECRET_KEY,
-        "jclouds.provider=filesystem",
-        "jclouds.filesystem.basedir=" + data) + "\n");
+    Files.writeString(
+        conf,
+        String.join(
+                "\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + ACCESS_KEY,
+                "s3proxy.credential=" + SECRET_KEY,
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + data)
+            + "\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar, "--properties", conf.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(workDir.resolve("s3proxy.log").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar, "--properties", conf.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(workDir.resolve("s3proxy.log").toFile())
+            .start();
     S3ProxyServer server = new S3ProxyServer(p, port);
     long deadline = System.currentTimeMillis() + 60_000;
     while (!server.answers()) {
       if (!p.isAlive() || System.currentTimeMillis() > deadline) {
         server.close();
-        throw new IllegalStateException("Cannot start S3Proxy: see " + workDir.resolve("s3proxy.log"));
+        throw new IllegalStateException(
+            "Cannot start S3Proxy: see " + workDir.resolve("s3proxy.log"));
       }
       Thread.sleep(200);
     }
@@ -94,7 +101,8 @@ public final class S3ProxyServer implements AutoCloseable {
     m.put("fs.s3a.endpoint.region", "us-east-1");
     m.put("fs.s3a.path.style.access", "true");
     m.put("fs.s3a.connection.ssl.enabled", "false");
-    m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    m.put(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     m.put("fs.s3a.access.key", ACCESS_KEY);
     m.put("fs.s3a.secret.key", SECRET_KEY);
     return m;
@@ -104,17 +112,30 @@ public final class S3ProxyServer implements AutoCloseable {
     return S3Client.builder()
         .endpointOverride(URI.create(endpoint()))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
         .build();
   }
 
   /** Uploads every file under {@code dir} to {@code s3://bucket/prefix/<relative path>}. */
   public void upload(Path dir, String bucket, String prefix) {
-    try (S3Client s3 = client(); var files = Files.walk(dir)) {
-      files.filter(Files::isRegularFile).forEach(f -> s3.putObject(
-          b -> b.bucket(bucket).key(prefix + "/" + dir.relativize(f).toString().replace(File.separatorChar, '/')),
-          software.amazon.awssdk.core.sync.RequestBody.fromFile(f)));
+    try (S3Client s3 = client();
+        var files = Files.walk(dir)) {
+      files
+          .filter(Files::isRegularFile)
+          .forEach(
+              f ->
+                  s3.putObject(
+                      b ->
+                          b.bucket(bucket)
+                              .key(
+                                  prefix
+                                      + "/"
+                                      + dir.relativize(f)
+                                          .toString()
+                                          .replace(File.separatorChar, '/')),
+                      software.amazon.awssdk.core.sync.RequestBody.fromFile(f)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -28,15 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 (one master, two workers, one single-core executor on
- * each) built from the Spark jars the project already depends on. {@code clout daily} is
- * submitted to it the way spark-submit does, with the shaded {@code -spark.jar} and Delta and
- * hadoop-aws as {@code --jars}, reading and writing S3 (S3Proxy). Its scores must equal a local run.
+ * each) built from the Spark jars the project already depends on. {@code clout daily} is submitted
+ * to it the way spark-submit does, with the shaded {@code -spark.jar} and Delta and hadoop-aws as
+ * {@code --jars}, reading and writing S3 (S3Proxy). Its scores must equal a local run.
  */
 class StandaloneClusterTest {
   static final LocalDate DAY = LocalDate.parse("2026-08-01");
   static final String BUCKET = "clout-cluster";
+
   /** Jars a Spark distribution does not ship: the application brings them. */
-  static final Pattern APP_JARS = Pattern.compile(".*/(io/delta|io/unitycatalog|org/apache/hadoop/hadoop-aws|software/amazon)/.*");
+  static final Pattern APP_JARS =
+      Pattern.compile(
+          ".*/(io/delta|io/unitycatalog|org/apache/hadoop/hadoop-aws|software/amazon)/.*");
 
   @TempDir static Path tmp;
   static S3ProxyServer s3;
@@ -75,7 +78,9 @@ class StandaloneClusterTest {
     Path jars = Files.createDirectories(tmp.resolve("spark-home/jars"));
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(entry);
-      if (entry.endsWith(".jar") && !APP_JARS.matcher(entry).matches() && !entry.contains("clout-")
+      if (entry.endsWith(".jar")
+          && !APP_JARS.matcher(entry).matches()
+          && !entry.contains("clout-")
           && Files.notExists(jars.resolve(p.getFileName()))) {
         Files.createSymbolicLink(jars.resolve(p.getFileName()), p);
       }
@@ -86,14 +91,20 @@ class StandaloneClusterTest {
   static List<String> java(String mainClass, String... jvmOptions) {
     List<String> c = new ArrayList<>();
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    c.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).toList());
+    c.addAll(
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("--add-opens"))
+            .toList());
     c.addAll(List.of(jvmOptions));
     c.addAll(List.of("-Xmx512m", "-cp", sparkHome.resolve("jars") + "/*", mainClass));
     return c;
   }
 
   static Process start(List<String> command, String log) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve(log).toFile());
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -106,17 +117,37 @@ class StandaloneClusterTest {
     int port = S3ProxyServer.freePort();
     String master = "spark://127.0.0.1:" + port;
     List<String> m = java("org.apache.spark.deploy.master.Master");
-    m.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(S3ProxyServer.freePort())));
+    m.addAll(
+        List.of(
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--webui-port",
+            String.valueOf(S3ProxyServer.freePort())));
     cluster.add(start(m, "master.log"));
     for (int i = 1; i <= 2; i++) {
       List<String> w = java("org.apache.spark.deploy.worker.Worker");
-      w.addAll(List.of("--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(S3ProxyServer.freePort()),
-          "--work-dir", Files.createDirectories(tmp.resolve("work-" + i)).toString(), master));
+      w.addAll(
+          List.of(
+              "--host",
+              "127.0.0.1",
+              "--cores",
+              "1",
+              "--memory",
+              "1g",
+              "--webui-port",
+              String.valueOf(S3ProxyServer.freePort()),
+              "--work-dir",
+              Files.createDirectories(tmp.resolve("work-" + i)).toString(),
+              master));
       cluster.add(start(w, "worker-" + i + ".log"));
     }
     long deadline = System.currentTimeMillis() + 90_000;
     while (Files.readString(tmp.resolve("master.log")).split("Registering worker", -1).length < 3) {
-      assertThat(System.currentTimeMillis()).as("workers registered; master log: %s", Files.readString(tmp.resolve("master.log"))).isLessThan(deadline);
+      assertThat(System.currentTimeMillis())
+          .as("workers registered; master log: %s", Files.readString(tmp.resolve("master.log")))
+          .isLessThan(deadline);
       Thread.sleep(500);
     }
     return master;
@@ -128,17 +159,52 @@ class StandaloneClusterTest {
     Path repo = Path.of(System.getProperty("clout.repo.root"));
     String appJar = repo.resolve("jobs/target/clout-jobs-0.1.0-SNAPSHOT-spark.jar").toString();
     assertThat(Path.of(appJar)).as("the shaded jar (mvn package builds it)").exists();
-    String jars = String.join(",", List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
-        .filter(e -> APP_JARS.matcher(e).matches()).toList());
+    String jars =
+        String.join(
+            ",",
+            List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+                .filter(e -> APP_JARS.matcher(e).matches())
+                .toList());
 
     List<String> submit = java("org.apache.spark.deploy.SparkSubmit", "-Dclout.home=" + repo);
-    submit.addAll(List.of("--master", master, "--deploy-mode", "client", "--class", "io.clout.jobs.Main", "--jars", jars,
-        "--conf", "spark.executor.memory=768m", "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
-        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false"));
-    s3.s3aSettings().forEach((k, v) -> submit.addAll(List.of("--conf", "spark.hadoop." + k + "=" + v)));
-    submit.addAll(List.of(appJar, "daily", "--env", "cluster", "--date", DAY.toString(),
-        "--raw", "s3a://" + BUCKET + "/raw", "--warehouse", "s3a://" + BUCKET + "/cluster",
-        "--conf", "spark.sql.shuffle.partitions=4", "--conf", "spark.databricks.delta.snapshotPartitions=2"));
+    submit.addAll(
+        List.of(
+            "--master",
+            master,
+            "--deploy-mode",
+            "client",
+            "--class",
+            "io.clout.jobs.Main",
+            "--jars",
+            jars,
+            "--conf",
+            "spark.executor.memory=768m",
+            "--conf",
+            "spark.executor.cores=1",
+            "--conf",
+            "spark.cores.max=2",
+            "--conf",
+            "spark.driver.host=127.0.0.1",
+            "--conf",
+            "spark.ui.enabled=false"));
+    s3.s3aSettings()
+        .forEach((k, v) -> submit.addAll(List.of("--conf", "spark.hadoop." + k + "=" + v)));
+    submit.addAll(
+        List.of(
+            appJar,
+            "daily",
+            "--env",
+            "cluster",
+            "--date",
+            DAY.toString(),
+            "--raw",
+            "s3a://" + BUCKET + "/raw",
+            "--warehouse",
+            "s3a://" + BUCKET + "/cluster",
+            "--conf",
+            "spark.sql.shuffle.partitions=4",
+            "--conf",
+            "spark.databricks.delta.snapshotPartitions=2"));
     long started = System.nanoTime();
     Process p = start(submit, "submit.log");
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
@@ -152,11 +218,25 @@ class StandaloneClusterTest {
 
     SparkSession spark = TestSpark.spark();
     s3.s3aSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
-    CloutConfig local = ConfigLoader.load(null,
-        Map.of("paths.raw", "s3a://" + BUCKET + "/raw", "paths.warehouse", tmp.resolve("local").toString()), Map.of());
+    CloutConfig local =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "paths.raw",
+                "s3a://" + BUCKET + "/raw",
+                "paths.warehouse",
+                tmp.resolve("local").toString()),
+            Map.of());
     Pipeline.runDay(spark, local, DAY, false, System.out);
-    CloutConfig remote = ConfigLoader.load(null,
-        Map.of("paths.raw", "s3a://" + BUCKET + "/raw", "paths.warehouse", "s3a://" + BUCKET + "/cluster"), Map.of());
+    CloutConfig remote =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "paths.raw",
+                "s3a://" + BUCKET + "/raw",
+                "paths.warehouse",
+                "s3a://" + BUCKET + "/cluster"),
+            Map.of());
 
     for (String table : List.of(Tables.SCORES, Tables.MOMENTS)) {
       List<String> expected = rows(spark, local, table);
@@ -166,6 +246,9 @@ class StandaloneClusterTest {
   }
 
   static List<String> rows(SparkSession spark, CloutConfig c, String table) {
-    return spark.read().format("delta").load(Tables.path(c, table)).collectAsList().stream().map(Row::toString).sorted().toList();
+    return spark.read().format("delta").load(Tables.path(c, table)).collectAsList().stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
   }
 }

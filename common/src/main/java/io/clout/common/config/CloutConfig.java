@@ -8,7 +8,8 @@ import java.util.Map;
  * All of Clout's settings, immutable once loaded by {@link ConfigLoader}. Keys are kebab-case in
  * files and on the command line ({@code ingest.max-age-days}); docs/configuration.md lists them.
  */
-public record CloutConfig(Paths paths, Spark spark, Ingest ingest, ScoringParams scoring, Moments moments) {
+public record CloutConfig(
+    Paths paths, Spark spark, Ingest ingest, ScoringParams scoring, Moments moments) {
 
   /**
    * @param raw root of the raw logs: a local folder or {@code s3a://bucket/prefix}
@@ -17,7 +18,8 @@ public record CloutConfig(Paths paths, Spark spark, Ingest ingest, ScoringParams
   public record Paths(String raw, String warehouse) {
     public Paths {
       require(raw != null && !raw.isBlank(), "paths.raw must be set (--raw)");
-      require(warehouse != null && !warehouse.isBlank(), "paths.warehouse must be set (--warehouse)");
+      require(
+          warehouse != null && !warehouse.isBlank(), "paths.warehouse must be set (--warehouse)");
     }
   }
 

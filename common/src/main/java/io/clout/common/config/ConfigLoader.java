@@ -61,9 +61,18 @@ public final class ConfigLoader {
       }
       String key =
           e instanceof JsonMappingException m
-              ? String.join(".", m.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName()).toList())
+              ? String.join(
+                  ".",
+                  m.getPath().stream()
+                      .map(
+                          r ->
+                              r.getFieldName() == null
+                                  ? "[" + r.getIndex() + "]"
+                                  : r.getFieldName())
+                      .toList())
               : "?";
-      throw new ConfigException("Cannot load configuration: bad value for '" + key + "': " + e.getOriginalMessage(), e);
+      throw new ConfigException(
+          "Cannot load configuration: bad value for '" + key + "': " + e.getOriginalMessage(), e);
     }
   }
 
@@ -78,7 +87,9 @@ public final class ConfigLoader {
     if (node.isObject()) {
       node.fields().forEachRemaining(f -> flatten(f.getValue(), prefix + f.getKey() + ".", out));
     } else {
-      out.put(prefix.substring(0, prefix.length() - 1), node.isTextual() ? node.asText() : node.toString());
+      out.put(
+          prefix.substring(0, prefix.length() - 1),
+          node.isTextual() ? node.asText() : node.toString());
     }
   }
 
@@ -92,7 +103,8 @@ public final class ConfigLoader {
 
   private static JsonNode readFile(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException("Cannot read configuration: no file " + file + " (see --env, --config)");
+      throw new ConfigException(
+          "Cannot read configuration: no file " + file + " (see --env, --config)");
     }
     try {
       JsonNode node = YAML.readTree(file.toFile());
@@ -104,14 +116,18 @@ public final class ConfigLoader {
 
   private static void merge(ObjectNode into, JsonNode from, String prefix, String source) {
     if (!from.isObject()) {
-      throw new ConfigException("Cannot read configuration " + source + ": expected a mapping at '" + prefix + "'");
+      throw new ConfigException(
+          "Cannot read configuration " + source + ": expected a mapping at '" + prefix + "'");
     }
     Iterator<Map.Entry<String, JsonNode>> it = from.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> f = it.next();
       String key = prefix + f.getKey();
       JsonNode existing = into.get(f.getKey());
-      if (existing != null && existing.isObject() && f.getValue().isObject() && !key.equals(FREE_FORM)) {
+      if (existing != null
+          && existing.isObject()
+          && f.getValue().isObject()
+          && !key.equals(FREE_FORM)) {
         merge((ObjectNode) existing, f.getValue(), key + ".", source);
       } else {
         set(into, f.getKey(), f.getValue(), prefix, source);
@@ -131,22 +147,39 @@ public final class ConfigLoader {
     if (!parent.isObject()) {
       throw unknown(dotted, source);
     }
-    set((ObjectNode) parent, dotted.substring(dot + 1), value, parentPath.isEmpty() ? "" : parentPath + ".", source);
+    set(
+        (ObjectNode) parent,
+        dotted.substring(dot + 1),
+        value,
+        parentPath.isEmpty() ? "" : parentPath + ".",
+        source);
   }
 
-  private static void set(ObjectNode parent, String name, JsonNode value, String prefix, String source) {
+  private static void set(
+      ObjectNode parent, String name, JsonNode value, String prefix, String source) {
     JsonNode existing = parent.get(name);
     if (existing == null) {
       throw unknown(prefix + name, source);
     }
     if (existing.isObject() && !(prefix + name).equals(FREE_FORM)) {
-      throw new ConfigException("Cannot set '" + prefix + name + "' from " + source + ": it is a section, set one of its keys");
+      throw new ConfigException(
+          "Cannot set '"
+              + prefix
+              + name
+              + "' from "
+              + source
+              + ": it is a section, set one of its keys");
     }
     parent.set(name, value);
   }
 
   private static ConfigException unknown(String key, String source) {
-    return new ConfigException("Unknown config key '" + key + "' in " + source + " (docs/configuration.md lists the keys)");
+    return new ConfigException(
+        "Unknown config key '"
+            + key
+            + "' in "
+            + source
+            + " (docs/configuration.md lists the keys)");
   }
 
   private static JsonNode parseScalar(String key, String text) {
@@ -154,7 +187,8 @@ public final class ConfigLoader {
       JsonNode node = YAML.readTree(text);
       return node == null || node.isMissingNode() ? YAML.getNodeFactory().textNode(text) : node;
     } catch (JsonProcessingException e) {
-      throw new ConfigException("Cannot parse --set " + key + "=" + text + ": " + e.getOriginalMessage());
+      throw new ConfigException(
+          "Cannot parse --set " + key + "=" + text + ": " + e.getOriginalMessage());
     }
   }
 }

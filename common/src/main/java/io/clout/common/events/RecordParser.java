@@ -101,7 +101,8 @@ public final class RecordParser {
   private Parsed<JsonNode> parseObject(String line) {
     if (line.length() > rules.maxLineChars()) {
       return Parsed.reject(
-          Reason.LINE_TOO_LONG, line.length() + " chars > ingest.max-line-chars " + rules.maxLineChars());
+          Reason.LINE_TOO_LONG,
+          line.length() + " chars > ingest.max-line-chars " + rules.maxLineChars());
     }
     if (line.isBlank()) {
       return Parsed.reject(Reason.BLANK_LINE, "empty line");
@@ -113,7 +114,8 @@ public final class RecordParser {
       return Parsed.reject(Reason.MALFORMED_JSON, e.getOriginalMessage());
     }
     if (node == null || !node.isObject()) {
-      return Parsed.reject(Reason.NOT_AN_OBJECT, "a JSON " + (node == null ? "nothing" : node.getNodeType()));
+      return Parsed.reject(
+          Reason.NOT_AN_OBJECT, "a JSON " + (node == null ? "nothing" : node.getNodeType()));
     }
     return Parsed.ok(node);
   }
@@ -142,7 +144,9 @@ public final class RecordParser {
         return null;
       }
       if (!v.isTextual()) {
-        fail(Reason.WRONG_TYPE, name + " is a " + v.getNodeType().name().toLowerCase() + ", not a string");
+        fail(
+            Reason.WRONG_TYPE,
+            name + " is a " + v.getNodeType().name().toLowerCase() + ", not a string");
         return null;
       }
       return v.asText().isEmpty() ? null : v.asText();

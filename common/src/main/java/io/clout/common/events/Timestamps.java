@@ -6,11 +6,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 
 /**
- * Reads {@code occurred_at}: an ISO-8601 date-time with an offset, exactly what
- * {@link OffsetDateTime#parse} accepts. The common shape, {@code yyyy-MM-ddTHH:mm:ss[.f…](Z|±HH:mm)},
- * is read by hand, because the formatter costs about a microsecond a line, a third of the whole
- * parse (measured on 2.8M generated lines); any other text goes to the formatter, so what is
- * accepted and what it means do not change.
+ * Reads {@code occurred_at}: an ISO-8601 date-time with an offset, exactly what {@link
+ * OffsetDateTime#parse} accepts. The common shape, {@code yyyy-MM-ddTHH:mm:ss[.f…](Z|±HH:mm)}, is
+ * read by hand, because the formatter costs about a microsecond a line, a third of the whole parse
+ * (measured on 2.8M generated lines); any other text goes to the formatter, so what is accepted and
+ * what it means do not change.
  */
 public final class Timestamps {
   private Timestamps() {}
@@ -26,7 +26,11 @@ public final class Timestamps {
   /** The common shape, or null when the text is anything else (or not a valid date-time). */
   static Instant common(String s) {
     int n = s.length();
-    if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+    if (n < 20
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
         || s.charAt(16) != ':') {
       return null;
     }
@@ -36,7 +40,10 @@ public final class Timestamps {
     int hour = digits(s, 11, 2);
     int minute = digits(s, 14, 2);
     int second = digits(s, 17, 2);
-    if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
+    if ((year | month | day | hour | minute | second) < 0
+        || hour > 23
+        || minute > 59
+        || second > 59) {
       return null;
     }
     int i = 19;
@@ -72,10 +79,13 @@ public final class Timestamps {
     } catch (DateTimeException e) {
       return null; // e.g. February 30th: the formatter gives the error message
     }
-    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
+    return Instant.ofEpochSecond(
+        epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
   }
 
-  /** The non-negative number in {@code s[from, from + count)}, or -1 if a character is not a digit. */
+  /**
+   * The non-negative number in {@code s[from, from + count)}, or -1 if a character is not a digit.
+   */
   private static int digits(String s, int from, int count) {
     int v = 0;
     for (int k = from; k < from + count; k++) {

@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * @param networks accepted network names ({@code ingest.networks})
  * @param maxLineChars longest accepted line ({@code ingest.max-line-chars})
- * @param maxAgeDays how many days before the partition day an event may have occurred
- *     ({@code ingest.max-age-days})
+ * @param maxAgeDays how many days before the partition day an event may have occurred ({@code
+ *     ingest.max-age-days})
  * @param futureSkewHours how far past the end of the partition day an event may be stamped, to
  *     allow for clock skew ({@code ingest.future-skew-hours})
  */

@@ -1,11 +1,11 @@
 package io.clout.common.scoring;
 
 /**
- * Weighted PageRank with a constant teleport per node: r(v) = (1 - d) + d * sum over in-edges
- * u->v of p(u,v) * r(u), starting from r = 1. The transition weights p(u,.) of a node sum to at
- * most 1; what is missing (a dangling node, discounted weight) is not spread over the graph, so a
- * node's rank depends only on the nodes that reach it. Pure Java over arrays (CSR by destination):
- * the in-memory path of the Spark job and the reference of the distributed one.
+ * Weighted PageRank with a constant teleport per node: r(v) = (1 - d) + d * sum over in-edges u->v
+ * of p(u,v) * r(u), starting from r = 1. The transition weights p(u,.) of a node sum to at most 1;
+ * what is missing (a dangling node, discounted weight) is not spread over the graph, so a node's
+ * rank depends only on the nodes that reach it. Pure Java over arrays (CSR by destination): the
+ * in-memory path of the Spark job and the reference of the distributed one.
  */
 public final class Propagation {
   private Propagation() {}
@@ -20,7 +20,14 @@ public final class Propagation {
    * @param p edge transition weights
    * @param tolerance stop when the mean absolute change of an iteration is below it (0: never)
    */
-  public static Result run(int n, int[] src, int[] dst, double[] p, double damping, double tolerance, int maxIterations) {
+  public static Result run(
+      int n,
+      int[] src,
+      int[] dst,
+      double[] p,
+      double damping,
+      double tolerance,
+      int maxIterations) {
     int m = src.length;
     // CSR by destination, so each node pulls its in-edges: no write contention, sequential reads.
     int[] offsets = new int[n + 1];

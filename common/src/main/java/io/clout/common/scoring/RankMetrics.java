@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /**
- * How well one ranking predicts another: Spearman rank correlation (ties get their average
- * rank) and NDCG@k with linear gains. Pure functions over arrays; evaluation feeds them.
+ * How well one ranking predicts another: Spearman rank correlation (ties get their average rank)
+ * and NDCG@k with linear gains. Pure functions over arrays; evaluation feeds them.
  */
 public final class RankMetrics {
   private RankMetrics() {}
@@ -30,10 +30,13 @@ public final class RankMetrics {
     return ranks;
   }
 
-  /** Spearman's rho: the Pearson correlation of the average ranks; NaN if either side is constant. */
+  /**
+   * Spearman's rho: the Pearson correlation of the average ranks; NaN if either side is constant.
+   */
   public static double spearman(double[] x, double[] y) {
     if (x.length != y.length) {
-      throw new IllegalArgumentException("spearman needs equal lengths, got " + x.length + " and " + y.length);
+      throw new IllegalArgumentException(
+          "spearman needs equal lengths, got " + x.length + " and " + y.length);
     }
     return pearson(averageRanks(x), averageRanks(y));
   }
@@ -55,8 +58,8 @@ public final class RankMetrics {
 
   /**
    * NDCG@k of ranking items by {@code predicted} (highest first; ties keep index order, so callers
-   * sort items by id first) against the true relevance {@code truth}, gain = relevance,
-   * discount = log2(position + 1). NaN when nothing is relevant.
+   * sort items by id first) against the true relevance {@code truth}, gain = relevance, discount =
+   * log2(position + 1). NaN when nothing is relevant.
    */
   public static double ndcgAt(int k, double[] predicted, double[] truth) {
     double ideal = dcg(k, truth, truth);

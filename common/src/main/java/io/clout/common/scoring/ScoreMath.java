@@ -1,9 +1,8 @@
 package io.clout.common.scoring;
 
 /**
- * The model's formulas, as plain functions of numbers: Spark jobs compute the same expressions
- * with built-in column functions, and tests check both against these. docs/scoring.md explains
- * each.
+ * The model's formulas, as plain functions of numbers: Spark jobs compute the same expressions with
+ * built-in column functions, and tests check both against these. docs/scoring.md explains each.
  */
 public final class ScoreMath {
   public static final double MIN_SCORE = 1.0;
@@ -44,16 +43,19 @@ public final class ScoreMath {
     if (!(influence > 0)) {
       return MIN_SCORE;
     }
-    double s = p.calibrationBase() + p.calibrationPointsPerDecade() * Math.log10(influence / (1 - p.damping()));
+    double s =
+        p.calibrationBase()
+            + p.calibrationPointsPerDecade() * Math.log10(influence / (1 - p.damping()));
     return round2(Math.max(MIN_SCORE, Math.min(MAX_SCORE, s)));
   }
 
   /**
-   * Today's published score from the model's target and yesterday's score: a rise shows at once;
-   * a fall is at most {@code maxDailyDrop}; a day without any action falls at least
-   * {@code inactivityDrop}. With no score yesterday the target is published as it is.
+   * Today's published score from the model's target and yesterday's score: a rise shows at once; a
+   * fall is at most {@code maxDailyDrop}; a day without any action falls at least {@code
+   * inactivityDrop}. With no score yesterday the target is published as it is.
    */
-  public static double nextScore(Double previous, double target, boolean inactive, ScoringParams p) {
+  public static double nextScore(
+      Double previous, double target, boolean inactive, ScoringParams p) {
     if (previous == null) {
       return target;
     }

@@ -59,19 +59,26 @@ public record ScoringParams(
     typeWeights = new TreeMap<>(typeWeights);
     for (Map.Entry<String, Double> e : typeWeights.entrySet()) {
       EventType t = EventType.fromWire(e.getKey()).orElse(null);
-      check(t != null && t != EventType.POST, "scoring.type-weights has no type '" + e.getKey() + "'");
+      check(
+          t != null && t != EventType.POST,
+          "scoring.type-weights has no type '" + e.getKey() + "'");
       check(e.getValue() >= 0, "scoring.type-weights." + e.getKey() + " must not be negative");
     }
     check(windowDays >= 1, "scoring.window-days must be at least 1");
     check(halfLifeDays > 0, "scoring.half-life-days must be positive");
     check(pairDayCap > 0, "scoring.pair-day-cap must be positive");
-    check(mutualPenalty >= 0 && mutualPenalty <= 1, "scoring.mutual-penalty must be between 0 and 1");
+    check(
+        mutualPenalty >= 0 && mutualPenalty <= 1, "scoring.mutual-penalty must be between 0 and 1");
     check(damping > 0 && damping < 1, "scoring.damping must be between 0 and 1 (exclusive)");
     check(maxIterations >= 1, "scoring.max-iterations must be at least 1");
     check(checkpointEvery >= 1, "scoring.checkpoint-every must be at least 1");
-    check(outputReferencePosts > 0 && outreachReference > 0, "scoring.output-reference-posts and scoring.outreach-reference must be positive");
+    check(
+        outputReferencePosts > 0 && outreachReference > 0,
+        "scoring.output-reference-posts and scoring.outreach-reference must be positive");
     check(calibrationPointsPerDecade > 0, "scoring.calibration-points-per-decade must be positive");
-    check(maxDailyDrop >= inactivityDrop && inactivityDrop >= 0, "scoring.max-daily-drop must be >= scoring.inactivity-drop >= 0");
+    check(
+        maxDailyDrop >= inactivityDrop && inactivityDrop >= 0,
+        "scoring.max-daily-drop must be >= scoring.inactivity-drop >= 0");
   }
 
   private static void check(boolean ok, String message) {

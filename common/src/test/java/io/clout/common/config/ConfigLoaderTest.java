@@ -31,7 +31,9 @@ class ConfigLoaderTest {
 
   @Test
   void layersOverrideInOrderFileThenSetThenConf() throws IOException {
-    Path f = file("""
+    Path f =
+        file(
+            """
         paths:
           raw: s3a://bucket/raw
         ingest:
@@ -70,14 +72,16 @@ class ConfigLoaderTest {
 
   @Test
   void badValueNamesTheKey() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ingest.max-age-days", "many"), Map.of()))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("ingest.max-age-days", "many"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ingest.max-age-days");
   }
 
   @Test
   void invalidRangeIsRejectedWithTheKey() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ingest.max-rejected-fraction", "1.5"), Map.of()))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("ingest.max-rejected-fraction", "1.5"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ingest.max-rejected-fraction must be between 0 and 1");
   }
@@ -86,8 +90,12 @@ class ConfigLoaderTest {
   void sparkSettingsAreFreeFormAndFlattenForReports() throws IOException {
     Path f = file("spark:\n  conf:\n    spark.anything.goes: yes-it-does\n");
     CloutConfig c = ConfigLoader.load(f, Map.of("spark.conf.spark.other", "1"), Map.of());
-    assertThat(c.spark().conf()).containsEntry("spark.anything.goes", "yes-it-does").containsEntry("spark.other", "1");
-    assertThat(ConfigLoader.flatten(c)).containsEntry("ingest.max-age-days", "30").containsKey("paths.raw");
+    assertThat(c.spark().conf())
+        .containsEntry("spark.anything.goes", "yes-it-does")
+        .containsEntry("spark.other", "1");
+    assertThat(ConfigLoader.flatten(c))
+        .containsEntry("ingest.max-age-days", "30")
+        .containsKey("paths.raw");
   }
 
   @Test

@@ -10,12 +10,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class RecordParserTest {
-  static final ValidationRules RULES = new ValidationRules(Set.of("twitter", "facebook"), 300, 30, 1);
+  static final ValidationRules RULES =
+      new ValidationRules(Set.of("twitter", "facebook"), 300, 30, 1);
   static final RecordParser PARSER = new RecordParser(RULES, LocalDate.parse("2026-01-10"));
 
   static String line(String overrides) {
-    String base = "\"event_id\":\"e1\",\"network\":\"twitter\",\"type\":\"like\",\"actor_id\":\"a\","
-        + "\"target_id\":\"b\",\"post_id\":\"p1\",\"occurred_at\":\"2026-01-10T12:00:00+02:00\"";
+    String base =
+        "\"event_id\":\"e1\",\"network\":\"twitter\",\"type\":\"like\",\"actor_id\":\"a\","
+            + "\"target_id\":\"b\",\"post_id\":\"p1\",\"occurred_at\":\"2026-01-10T12:00:00+02:00\"";
     return "{" + base + (overrides.isEmpty() ? "" : "," + overrides) + "}";
   }
 
@@ -58,7 +60,8 @@ class RecordParserTest {
         "post with target   | \"type\":\"post\"                           | UNEXPECTED_FIELD | target_id",
         "share without post | \"type\":\"share\",\"post_id\":null         | MISSING_FIELD    | post_id",
       })
-  void rejectsWithTheReasonAndSaysWhich(String name, String override, Reason reason, String detail) {
+  void rejectsWithTheReasonAndSaysWhich(
+      String name, String override, Reason reason, String detail) {
     // Later keys win in Jackson, so an override replaces the base field.
     Parsed<Event> p = PARSER.parseEvent(line(override));
     assertThat(p.reason()).isEqualTo(reason);
@@ -69,7 +72,8 @@ class RecordParserTest {
   void timestampBoundsAreInclusiveWhereTheContractSaysSo() {
     // The skew allows one hour past the end of the partition day; the bound itself is out.
     assertThat(PARSER.parseEvent(line("\"occurred_at\":\"2026-01-11T00:59:59Z\"")).isOk()).isTrue();
-    assertThat(PARSER.parseEvent(line("\"occurred_at\":\"2026-01-11T01:00:00Z\"")).reason()).isEqualTo(Reason.FUTURE_TIMESTAMP);
+    assertThat(PARSER.parseEvent(line("\"occurred_at\":\"2026-01-11T01:00:00Z\"")).reason())
+        .isEqualTo(Reason.FUTURE_TIMESTAMP);
     assertThat(PARSER.parseEvent(line("\"occurred_at\":\"2025-12-11T00:00:00Z\"")).isOk()).isTrue();
   }
 
@@ -87,9 +91,18 @@ class RecordParserTest {
 
   @Test
   void identities() {
-    assertThat(PARSER.parseIdentity("{\"person_id\":\"p1\",\"network\":\"twitter\",\"account_id\":\"t1\"}").value())
+    assertThat(
+            PARSER
+                .parseIdentity(
+                    "{\"person_id\":\"p1\",\"network\":\"twitter\",\"account_id\":\"t1\"}")
+                .value())
         .isEqualTo(new Identity("p1", "twitter", "t1"));
-    assertThat(PARSER.parseIdentity("{\"person_id\":\"p1\",\"network\":\"twitter\"}").reason()).isEqualTo(Reason.MISSING_FIELD);
-    assertThat(PARSER.parseIdentity("{\"person_id\":1,\"network\":\"twitter\",\"account_id\":\"t1\"}").reason()).isEqualTo(Reason.WRONG_TYPE);
+    assertThat(PARSER.parseIdentity("{\"person_id\":\"p1\",\"network\":\"twitter\"}").reason())
+        .isEqualTo(Reason.MISSING_FIELD);
+    assertThat(
+            PARSER
+                .parseIdentity("{\"person_id\":1,\"network\":\"twitter\",\"account_id\":\"t1\"}")
+                .reason())
+        .isEqualTo(Reason.WRONG_TYPE);
   }
 }

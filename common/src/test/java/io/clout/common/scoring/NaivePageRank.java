@@ -10,7 +10,8 @@ import java.util.Map;
 final class NaivePageRank {
   private NaivePageRank() {}
 
-  static Map<Integer, Double> run(int n, int[] src, int[] dst, double[] p, double d, int iterations) {
+  static Map<Integer, Double> run(
+      int n, int[] src, int[] dst, double[] p, double d, int iterations) {
     Map<Integer, Double> rank = new HashMap<>();
     for (int v = 0; v < n; v++) {
       rank.put(v, 1.0);

@@ -13,7 +13,8 @@ class PropagationTest {
   @Test
   void aTwoCycleConvergesToOneEach() {
     // r = 0.15 + 0.85 r  =>  r = 1 for both, and it starts there.
-    Propagation.Result r = Propagation.run(2, new int[] {0, 1}, new int[] {1, 0}, new double[] {1, 1}, D, 1e-12, 100);
+    Propagation.Result r =
+        Propagation.run(2, new int[] {0, 1}, new int[] {1, 0}, new double[] {1, 1}, D, 1e-12, 100);
     assertThat(r.ranks()).containsExactly(new double[] {1.0, 1.0}, within(1e-12));
     assertThat(r.iterations()).isEqualTo(1);
   }
@@ -22,7 +23,8 @@ class PropagationTest {
   void aChainIntoADanglingNodeHandComputed() {
     // 0 -> 1 -> 2, 2 dangling. Fixed point: r0 = 0.15, r1 = 0.15 + 0.85*0.15 = 0.2775,
     // r2 = 0.15 + 0.85*0.2775 = 0.385875. The dangling mass of 2 goes nowhere.
-    Propagation.Result r = Propagation.run(3, new int[] {0, 1}, new int[] {1, 2}, new double[] {1, 1}, D, 1e-15, 100);
+    Propagation.Result r =
+        Propagation.run(3, new int[] {0, 1}, new int[] {1, 2}, new double[] {1, 1}, D, 1e-15, 100);
     assertThat(r.ranks()).containsExactly(new double[] {0.15, 0.2775, 0.385875}, within(1e-12));
   }
 
@@ -31,8 +33,15 @@ class PropagationTest {
     // 0 splits 0.25/0.75 to 1 and 2; 1 and 2 point back to 0.
     // r0 = 0.15 + 0.85 (r1 + r2); r1 = 0.15 + 0.85*0.25 r0; r2 = 0.15 + 0.85*0.75 r0.
     // => r0 = 0.15 + 0.85 (0.3 + 0.85 r0)  =>  r0 = 0.405 / 0.2775 = 1.459459...
-    Propagation.Result r = Propagation.run(3, new int[] {0, 0, 1, 2}, new int[] {1, 2, 0, 0},
-        new double[] {0.25, 0.75, 1, 1}, D, 1e-15, 1000);
+    Propagation.Result r =
+        Propagation.run(
+            3,
+            new int[] {0, 0, 1, 2},
+            new int[] {1, 2, 0, 0},
+            new double[] {0.25, 0.75, 1, 1},
+            D,
+            1e-15,
+            1000);
     double r0 = 0.405 / 0.2775;
     assertThat(r.ranks()[0]).isCloseTo(r0, within(1e-9));
     assertThat(r.ranks()[1]).isCloseTo(0.15 + 0.85 * 0.25 * r0, within(1e-9));
@@ -56,7 +65,9 @@ class PropagationTest {
       Propagation.Result fast = Propagation.run(n, src, dst, p, D, 0, 25);
       Map<Integer, Double> naive = NaivePageRank.run(n, src, dst, p, D, 25);
       for (int v = 0; v < n; v++) {
-        assertThat(fast.ranks()[v]).as("graph %d node %d", g, v).isCloseTo(naive.get(v), within(1e-9));
+        assertThat(fast.ranks()[v])
+            .as("graph %d node %d", g, v)
+            .isCloseTo(naive.get(v), within(1e-9));
       }
     }
   }

@@ -43,7 +43,8 @@ class ScoreMathTest {
   void calibrationIsAFixedLogScale() {
     double base = 1 - P.damping();
     assertThat(ScoreMath.calibrate(base, P)).isEqualTo(P.calibrationBase());
-    assertThat(ScoreMath.calibrate(base * 10, P)).isEqualTo(P.calibrationBase() + P.calibrationPointsPerDecade());
+    assertThat(ScoreMath.calibrate(base * 10, P))
+        .isEqualTo(P.calibrationBase() + P.calibrationPointsPerDecade());
     assertThat(ScoreMath.calibrate(1e12, P)).isEqualTo(100.0);
     assertThat(ScoreMath.calibrate(0, P)).isEqualTo(1.0);
   }

@@ -45,17 +45,33 @@ import scala.reflect.ClassTag$;
 
 /**
  * {@code clout bench}: daily runs on generated workloads of growing size, and propagation side by
- * side with GraphX PageRank and a single-thread CSR floor on one synthetic power-law graph, all
- * in one JVM and one run. Results go to {@code bench.json} and a Markdown report (docs/benchmarks.md).
+ * side with GraphX PageRank and a single-thread CSR floor on one synthetic power-law graph, all in
+ * one JVM and one run. Results go to {@code bench.json} and a Markdown report (docs/benchmarks.md).
  */
 public final class Bench {
   /** Workload sizes: raw events per day, and the propagation graph. */
-  public record Plan(String mode, List<Long> events, int vertices, long edges, List<Integer> graphxPartitions, int iterations) {}
+  public record Plan(
+      String mode,
+      List<Long> events,
+      int vertices,
+      long edges,
+      List<Integer> graphxPartitions,
+      int iterations) {}
 
-  public static final Plan QUICK = new Plan("quick", List.of(50_000L, 150_000L), 50_000, 500_000, List.of(2, 4), 20);
-  public static final Plan FULL = new Plan("full", List.of(1_000_000L, 3_000_000L, 10_000_000L), 1_000_000, 10_000_000, List.of(2, 4, 8), 20);
+  public static final Plan QUICK =
+      new Plan("quick", List.of(50_000L, 150_000L), 50_000, 500_000, List.of(2, 4), 20);
+  public static final Plan FULL =
+      new Plan(
+          "full",
+          List.of(1_000_000L, 3_000_000L, 10_000_000L),
+          1_000_000,
+          10_000_000,
+          List.of(2, 4, 8),
+          20);
+
   /** Raw lines the generator writes per person and day (about 6.7; measured, see the report). */
   static final double LINES_PER_PERSON = 6.7;
+
   static final double DAMPING = 0.85;
   static final LocalDate DAY = LocalDate.parse("2026-01-01");
 
@@ -65,8 +81,14 @@ public final class Bench {
    * @param configFor the run's configuration with the given path overrides (each workload has its
    *     own raw folder and warehouse under {@code out/work})
    */
-  public static Map<String, Object> run(SparkSession spark, Function<Map<String, String>, CloutConfig> configFor, Plan plan, Path out, Path report,
-      PrintStream log) throws IOException {
+  public static Map<String, Object> run(
+      SparkSession spark,
+      Function<Map<String, String>, CloutConfig> configFor,
+      Plan plan,
+      Path out,
+      Path report,
+      PrintStream log)
+      throws IOException {
     Files.createDirectories(out);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("mode", plan.mode());
@@ -82,13 +104,33 @@ public final class Bench {
     result.put("propagation_vs_graphx", propagation.get("vs_graphx"));
     result.put("propagation_vs_single_thread", propagation.get("vs_single_thread"));
     result.put("ingest_events_per_s", last.get("ingest_warm_events_per_s"));
-    result.put("ingest_plain_json_to_delta_events_per_s", last.get("plain_json_to_delta_events_per_s"));
-    result.put("ingest_cold", Map.of("events", first.get("lines"), "seconds", first.get("ingest_s"), "events_per_s", first.get("ingest_events_per_s")));
-    result.put("scaling_10m_over_1m", Map.of(
-        "ratio", round((double) last.get("daily_s") / (double) first.get("daily_s")),
-        "small_events", first.get("lines"), "large_events", last.get("lines"),
-        "size_ratio", round(((Number) last.get("lines")).doubleValue() / ((Number) first.get("lines")).doubleValue())));
-    result.put("peak_heap_bytes", workloads.stream().mapToLong(w -> (long) w.get("peak_heap_bytes")).max().orElse(0));
+    result.put(
+        "ingest_plain_json_to_delta_events_per_s", last.get("plain_json_to_delta_events_per_s"));
+    result.put(
+        "ingest_cold",
+        Map.of(
+            "events",
+            first.get("lines"),
+            "seconds",
+            first.get("ingest_s"),
+            "events_per_s",
+            first.get("ingest_events_per_s")));
+    result.put(
+        "scaling_10m_over_1m",
+        Map.of(
+            "ratio",
+            round((double) last.get("daily_s") / (double) first.get("daily_s")),
+            "small_events",
+            first.get("lines"),
+            "large_events",
+            last.get("lines"),
+            "size_ratio",
+            round(
+                ((Number) last.get("lines")).doubleValue()
+                    / ((Number) first.get("lines")).doubleValue())));
+    result.put(
+        "peak_heap_bytes",
+        workloads.stream().mapToLong(w -> (long) w.get("peak_heap_bytes")).max().orElse(0));
     result.put("workloads", workloads);
     result.put("targets", BenchReport.targets(result));
     Reports.write(spark, out.resolve("bench.json").toString(), result);
@@ -99,15 +141,27 @@ public final class Bench {
   }
 
   /** One day of generated raw logs through the daily pipeline, then the ingest again, warm. */
-  static Map<String, Object> workload(SparkSession spark, Function<Map<String, String>, CloutConfig> configFor, long events, Path dir, PrintStream log)
+  static Map<String, Object> workload(
+      SparkSession spark,
+      Function<Map<String, String>, CloutConfig> configFor,
+      long events,
+      Path dir,
+      PrintStream log)
       throws IOException {
     int persons = (int) Math.max(100, Math.round(events / LINES_PER_PERSON));
     long t0 = System.nanoTime();
-    Generator.Manifest m = Generator.generate(new Generator.Params(persons, 1, DAY, 42, 0.001), dir.resolve("raw"));
+    Generator.Manifest m =
+        Generator.generate(new Generator.Params(persons, 1, DAY, 42, 0.001), dir.resolve("raw"));
     double generateS = seconds(t0);
     long lines = m.linesPerDay().get(DAY.toString());
     log.printf("bench: %d persons, %d raw lines generated in %.1f s%n", persons, lines, generateS);
-    CloutConfig c = configFor.apply(Map.of("paths.raw", dir.resolve("raw").toString(), "paths.warehouse", dir.resolve("warehouse").toString()));
+    CloutConfig c =
+        configFor.apply(
+            Map.of(
+                "paths.raw",
+                dir.resolve("raw").toString(),
+                "paths.warehouse",
+                dir.resolve("warehouse").toString()));
     Map<String, Object> w = new LinkedHashMap<>();
     w.put("events_target", events);
     w.put("persons", persons);
@@ -132,12 +186,17 @@ public final class Bench {
     }
     w.put("peak_rss_bytes", peakRss());
     long t = System.nanoTime();
-    plainJsonToDelta(spark, dir.resolve("raw/engagement/dt=" + DAY).toString(), dir.resolve("plain").toString());
+    plainJsonToDelta(
+        spark, dir.resolve("raw/engagement/dt=" + DAY).toString(), dir.resolve("plain").toString());
     double plain = seconds(t);
     w.put("plain_json_to_delta_s", round(plain));
     w.put("plain_json_to_delta_events_per_s", Math.round(lines / plain));
-    log.printf("bench: %d lines: daily %.1f s, warm ingest %s lines/s, peak live heap %d MiB%n", lines, (double) w.get("daily_s"),
-        w.get("ingest_warm_events_per_s"), (long) w.get("peak_heap_bytes") >> 20);
+    log.printf(
+        "bench: %d lines: daily %.1f s, warm ingest %s lines/s, peak live heap %d MiB%n",
+        lines,
+        (double) w.get("daily_s"),
+        w.get("ingest_warm_events_per_s"),
+        (long) w.get("peak_heap_bytes") >> 20);
     return w;
   }
 
@@ -146,12 +205,18 @@ public final class Bench {
    * Delta table partitioned by day, with no validation, dedupe or quarantine.
    */
   static void plainJsonToDelta(SparkSession spark, String partition, String out) {
-    spark.read()
-        .schema("event_id STRING, network STRING, type STRING, actor_id STRING, target_id STRING, post_id STRING,"
-            + " occurred_at TIMESTAMP, text STRING, reply_to_id STRING")
+    spark
+        .read()
+        .schema(
+            "event_id STRING, network STRING, type STRING, actor_id STRING, target_id STRING, post_id STRING,"
+                + " occurred_at TIMESTAMP, text STRING, reply_to_id STRING")
         .json(partition)
         .withColumn("event_date", to_date(col("occurred_at")))
-        .write().format("delta").mode("overwrite").partitionBy("event_date").save(out);
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .partitionBy("event_date")
+        .save(out);
   }
 
   /**
@@ -161,27 +226,50 @@ public final class Bench {
    */
   static Map<String, Object> propagation(SparkSession spark, Plan plan, PrintStream log) {
     long v = plan.vertices();
-    Dataset<Row> ring = spark.range(v).select(col("id").as("src_id"), pmod(col("id").plus(1), lit(v)).as("dst_id"));
-    Dataset<Row> random = spark.range(plan.edges() - v).select(
-        pmod(xxhash64(col("id"), lit(1)), lit(v)).as("src_id"),
-        // u^3 for u uniform in [0, 1): many edges into low ids, a heavy-tailed in-degree
-        floor(lit(v).multiply(pow(pmod(xxhash64(col("id"), lit(2)), lit(1L << 31)).divide((double) (1L << 31)), 3))).cast("long").as("dst_id"));
-    Dataset<Row> edges = ring.union(random).where(col("src_id").notEqual(col("dst_id"))).distinct()
-        .withColumn("p", lit(1.0).divide(count(lit(1)).over(Window.partitionBy("src_id"))))
-        .withColumn("src", col("src_id").cast("string")).withColumn("dst", col("dst_id").cast("string"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> ring =
+        spark.range(v).select(col("id").as("src_id"), pmod(col("id").plus(1), lit(v)).as("dst_id"));
+    Dataset<Row> random =
+        spark
+            .range(plan.edges() - v)
+            .select(
+                pmod(xxhash64(col("id"), lit(1)), lit(v)).as("src_id"),
+                // u^3 for u uniform in [0, 1): many edges into low ids, a heavy-tailed in-degree
+                floor(
+                        lit(v)
+                            .multiply(
+                                pow(
+                                    pmod(xxhash64(col("id"), lit(2)), lit(1L << 31))
+                                        .divide((double) (1L << 31)),
+                                    3)))
+                    .cast("long")
+                    .as("dst_id"));
+    Dataset<Row> edges =
+        ring.union(random)
+            .where(col("src_id").notEqual(col("dst_id")))
+            .distinct()
+            .withColumn("p", lit(1.0).divide(count(lit(1)).over(Window.partitionBy("src_id"))))
+            .withColumn("src", col("src_id").cast("string"))
+            .withColumn("dst", col("dst_id").cast("string"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long m = edges.count();
     log.printf("bench: graph of %d vertices and %d edges%n", v, m);
 
-    Propagator.Settings fixed = new Propagator.Settings(DAMPING, 0, plan.iterations(), 10, Long.MAX_VALUE);
+    Propagator.Settings fixed =
+        new Propagator.Settings(DAMPING, 0, plan.iterations(), 10, Long.MAX_VALUE);
     // Long ids, as GraphX gets them; then string ids, as the daily job passes person ids.
     long t = System.nanoTime();
-    Dataset<Row> clout = Propagator.inMemory(edges.select(col("src_id").as("src"), col("dst_id").as("dst"), col("p")), fixed)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> clout =
+        Propagator.inMemory(
+                edges.select(col("src_id").as("src"), col("dst_id").as("dst"), col("p")), fixed)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     clout.count();
     double cloutS = seconds(t);
     t = System.nanoTime();
-    Propagator.inMemory(edges.select("src", "dst", "p"), fixed).write().format("noop").mode("overwrite").save();
+    Propagator.inMemory(edges.select("src", "dst", "p"), fixed)
+        .write()
+        .format("noop")
+        .mode("overwrite")
+        .save();
     double cloutStringsS = seconds(t);
     log.printf("bench: Clout propagation %.1f s (string ids %.1f s)%n", cloutS, cloutStringsS);
 
@@ -189,29 +277,50 @@ public final class Bench {
     Map<String, Double> graphxS = new LinkedHashMap<>();
     Dataset<Row> graphxRanks = null;
     for (int parts : plan.graphxPartitions()) {
-      JavaRDD<Edge<Object>> rdd = edges.select("src_id", "dst_id").javaRDD()
-          .map(r -> new Edge<Object>(r.getLong(0), r.getLong(1), 1.0)).repartition(parts).persist(StorageLevel.MEMORY_ONLY());
+      JavaRDD<Edge<Object>> rdd =
+          edges
+              .select("src_id", "dst_id")
+              .javaRDD()
+              .map(r -> new Edge<Object>(r.getLong(0), r.getLong(1), 1.0))
+              .repartition(parts)
+              .persist(StorageLevel.MEMORY_ONLY());
       rdd.count();
       t = System.nanoTime();
-      Graph<Object, Object> g = Graph.fromEdges(rdd.rdd(), 1.0, StorageLevel.MEMORY_ONLY(), StorageLevel.MEMORY_ONLY(), tag, tag);
+      Graph<Object, Object> g =
+          Graph.fromEdges(
+              rdd.rdd(), 1.0, StorageLevel.MEMORY_ONLY(), StorageLevel.MEMORY_ONLY(), tag, tag);
       Graph<Object, Object> ranked = PageRank.run(g, plan.iterations(), 1 - DAMPING, tag, tag);
       ranked.vertices().count();
       graphxS.put(String.valueOf(parts), round(seconds(t)));
-      log.printf("bench: GraphX PageRank on %d partitions %.1f s%n", parts, graphxS.get(String.valueOf(parts)));
+      log.printf(
+          "bench: GraphX PageRank on %d partitions %.1f s%n",
+          parts, graphxS.get(String.valueOf(parts)));
       if (graphxRanks == null) {
-        graphxRanks = spark.createDataFrame(ranked.vertices().toJavaRDD().map(x -> new GraphxRank((Long) x._1(), (Double) x._2())), GraphxRank.class)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        graphxRanks =
+            spark
+                .createDataFrame(
+                    ranked
+                        .vertices()
+                        .toJavaRDD()
+                        .map(x -> new GraphxRank((Long) x._1(), (Double) x._2())),
+                    GraphxRank.class)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         graphxRanks.count();
       }
       g.unpersist(false);
       ranked.unpersist(false);
       rdd.unpersist(false);
     }
-    Map.Entry<String, Double> best = graphxS.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
-    Row agreement = clout.join(graphxRanks, clout.col("person_id").equalTo(graphxRanks.col("id").cast("string")))
-        .selectExpr("count(*) n", "max(abs(rank - graphxRank)) diff").first();
+    Map.Entry<String, Double> best =
+        graphxS.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
+    Row agreement =
+        clout
+            .join(graphxRanks, clout.col("person_id").equalTo(graphxRanks.col("id").cast("string")))
+            .selectExpr("count(*) n", "max(abs(rank - graphxRank)) diff")
+            .first();
     if (agreement.getLong(0) != v || agreement.getDouble(1) > 1e-6) {
-      throw new CloutException("Cannot compare propagation with GraphX: they disagree (" + agreement + ")");
+      throw new CloutException(
+          "Cannot compare propagation with GraphX: they disagree (" + agreement + ")");
     }
 
     t = System.nanoTime();
@@ -223,21 +332,66 @@ public final class Bench {
     t = System.nanoTime();
     double[] floorRanks = floorRank.run(DAMPING, plan.iterations());
     double iterateS = seconds(t);
-    double floorDiff = clout.collectAsList().stream().mapToDouble(r -> Math.abs(r.getDouble(1) - floorRanks[Integer.parseInt(r.getString(0))])).max().orElse(0);
-    log.printf("bench: single-thread floor %.2f s (+ %.1f s to collect the edges), max difference %.2e%n", buildS + iterateS, loadS, floorDiff);
+    double floorDiff =
+        clout.collectAsList().stream()
+            .mapToDouble(
+                r -> Math.abs(r.getDouble(1) - floorRanks[Integer.parseInt(r.getString(0))]))
+            .max()
+            .orElse(0);
+    log.printf(
+        "bench: single-thread floor %.2f s (+ %.1f s to collect the edges), max difference %.2e%n",
+        buildS + iterateS, loadS, floorDiff);
     edges.unpersist();
     clout.unpersist();
     graphxRanks.unpersist();
 
-    Map<String, Object> graph = Map.of("vertices", v, "edges", m, "iterations", plan.iterations(), "damping", DAMPING);
+    Map<String, Object> graph =
+        Map.of("vertices", v, "edges", m, "iterations", plan.iterations(), "damping", DAMPING);
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("vs_graphx", Reports.object("ratio", round(cloutS / best.getValue()), "clout_s", round(cloutS),
-        "clout_string_ids_s", round(cloutStringsS), "graphx_best_s", best.getValue(),
-        "graphx_best_partitions", Integer.parseInt(best.getKey()), "graphx_s_by_partitions", graphxS, "max_abs_difference", agreement.getDouble(1), "graph", graph));
-    r.put("vs_single_thread", Reports.object("ratio", round(cloutS / (buildS + iterateS)), "clout_s", round(cloutS),
-        "clout_string_ids_s", round(cloutStringsS), "ratio_string_ids", round(cloutStringsS / (buildS + iterateS)), "floor_s", round(buildS + iterateS),
-        "floor_build_s", round(buildS), "floor_iterate_s", round(iterateS), "floor_collect_edges_s", round(loadS),
-        "ratio_with_collect", round(cloutS / (loadS + buildS + iterateS)), "max_abs_difference", floorDiff, "graph", graph));
+    r.put(
+        "vs_graphx",
+        Reports.object(
+            "ratio",
+            round(cloutS / best.getValue()),
+            "clout_s",
+            round(cloutS),
+            "clout_string_ids_s",
+            round(cloutStringsS),
+            "graphx_best_s",
+            best.getValue(),
+            "graphx_best_partitions",
+            Integer.parseInt(best.getKey()),
+            "graphx_s_by_partitions",
+            graphxS,
+            "max_abs_difference",
+            agreement.getDouble(1),
+            "graph",
+            graph));
+    r.put(
+        "vs_single_thread",
+        Reports.object(
+            "ratio",
+            round(cloutS / (buildS + iterateS)),
+            "clout_s",
+            round(cloutS),
+            "clout_string_ids_s",
+            round(cloutStringsS),
+            "ratio_string_ids",
+            round(cloutStringsS / (buildS + iterateS)),
+            "floor_s",
+            round(buildS + iterateS),
+            "floor_build_s",
+            round(buildS),
+            "floor_iterate_s",
+            round(iterateS),
+            "floor_collect_edges_s",
+            round(loadS),
+            "ratio_with_collect",
+            round(cloutS / (loadS + buildS + iterateS)),
+            "max_abs_difference",
+            floorDiff,
+            "graph",
+            graph));
     return r;
   }
 
@@ -270,7 +424,9 @@ public final class Bench {
     }
   }
 
-  /** The edge list as two int arrays in the driver, for the floor, streamed a partition at a time. */
+  /**
+   * The edge list as two int arrays in the driver, for the floor, streamed a partition at a time.
+   */
   static int[][] intEdges(Dataset<Row> edges, long count) {
     int[] src = new int[(int) count];
     int[] dst = new int[(int) count];
@@ -289,10 +445,21 @@ public final class Bench {
     m.put("memory_bytes", memTotal());
     m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
     m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    m.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     m.put("spark", spark.version());
     Map<String, String> conf = new LinkedHashMap<>();
-    for (String k : List.of("spark.master", "spark.sql.shuffle.partitions", "spark.default.parallelism", "spark.databricks.delta.snapshotPartitions")) {
+    for (String k :
+        List.of(
+            "spark.master",
+            "spark.sql.shuffle.partitions",
+            "spark.default.parallelism",
+            "spark.databricks.delta.snapshotPartitions")) {
       conf.put(k, spark.conf().get(k, ""));
     }
     m.put("spark_conf", conf);
@@ -310,8 +477,11 @@ public final class Bench {
 
   static long procLine(String file, String key) {
     try {
-      return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(key))
-          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElse(-1);
+      return Files.readAllLines(Path.of(file)).stream()
+          .filter(l -> l.startsWith(key))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+          .findFirst()
+          .orElse(-1);
     } catch (IOException | RuntimeException e) {
       return -1;
     }
@@ -327,18 +497,34 @@ public final class Bench {
     private final Thread thread;
 
     private HeapWatch() {
-      List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
-      thread = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          live.accumulateAndGet(pools.stream().mapToLong(p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed()).sum(), Math::max);
-          used.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-          try {
-            Thread.sleep(100);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "clout-heap-watch");
+      List<MemoryPoolMXBean> pools =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .toList();
+      thread =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  live.accumulateAndGet(
+                      pools.stream()
+                          .mapToLong(
+                              p ->
+                                  p.getCollectionUsage() == null
+                                      ? 0
+                                      : p.getCollectionUsage().getUsed())
+                          .sum(),
+                      Math::max);
+                  used.accumulateAndGet(
+                      ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+                      Math::max);
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "clout-heap-watch");
       thread.setDaemon(true);
     }
 

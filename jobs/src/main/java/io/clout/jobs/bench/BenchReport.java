@@ -13,7 +13,10 @@ final class BenchReport {
 
   static final long FOUR_GIB = 4L << 30;
 
-  /** Each target: what it asks, what was measured, whether it is met, and if not, why and what would change it. */
+  /**
+   * Each target: what it asks, what was measured, whether it is met, and if not, why and what would
+   * change it.
+   */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> targets(Map<String, Object> r) {
     Map<String, Object> gx = (Map<String, Object>) r.get("propagation_vs_graphx");
@@ -23,35 +26,64 @@ final class BenchReport {
     long heap = ((Number) r.get("peak_heap_bytes")).longValue();
     double sizeRatio = ((Number) sc.get("size_ratio")).doubleValue();
     List<Map<String, Object>> t = new ArrayList<>();
-    t.add(target("propagation <= 0.5x GraphX PageRank (best partition count)", "<= 0.5", (double) gx.get("ratio"), (double) gx.get("ratio") <= 0.5,
-        "GraphX's time includes building its graph from a cached edge RDD; Clout's includes gathering the edges from a DataFrame into one task "
-            + "and numbering the ids in sorted order for a fixed summation order."));
-    t.add(target("propagation <= 5x the single-thread CSR floor", "<= 5", (double) st.get("ratio"), (double) st.get("ratio") <= 5,
-        String.format("The floor starts from int arrays already in the driver. Clout starts from a cached DataFrame: every edge goes through "
-            + "Spark's row conversion into one task, the ids are numbered in sorted order (so every run sums in the same order) and a row per "
-            + "person is built at the end. With string ids, as the daily job passes person ids, it took %s s (%sx the floor). "
-            + "Building the arrays from Spark's columnar batches in each partition, instead of one row at a time in one task, is the next step; "
-            + "for the daily job, numbering persons once per day upstream as well.",
-            num(st.get("clout_string_ids_s")), num(st.get("ratio_string_ids")))));
+    t.add(
+        target(
+            "propagation <= 0.5x GraphX PageRank (best partition count)",
+            "<= 0.5",
+            (double) gx.get("ratio"),
+            (double) gx.get("ratio") <= 0.5,
+            "GraphX's time includes building its graph from a cached edge RDD; Clout's includes gathering the edges from a DataFrame into one task "
+                + "and numbering the ids in sorted order for a fixed summation order."));
+    t.add(
+        target(
+            "propagation <= 5x the single-thread CSR floor",
+            "<= 5",
+            (double) st.get("ratio"),
+            (double) st.get("ratio") <= 5,
+            String.format(
+                "The floor starts from int arrays already in the driver. Clout starts from a cached DataFrame: every edge goes through "
+                    + "Spark's row conversion into one task, the ids are numbered in sorted order (so every run sums in the same order) and a row per "
+                    + "person is built at the end. With string ids, as the daily job passes person ids, it took %s s (%sx the floor). "
+                    + "Building the arrays from Spark's columnar batches in each partition, instead of one row at a time in one task, is the next step; "
+                    + "for the daily job, numbering persons once per day upstream as well.",
+                num(st.get("clout_string_ids_s")), num(st.get("ratio_string_ids")))));
     Object plain = r.get("ingest_plain_json_to_delta_events_per_s");
-    t.add(target("warm ingest >= 300k events/s", ">= 300000", ingest, ingest >= 300_000,
-        String.format("In the same run, the plain way (Spark's JSON reader straight into a Delta table partitioned by day: no validation, "
-            + "dedupe or quarantine) ran at %,d lines/s, itself below the target. Ingest does that write and, on top, checks every line against "
-            + "the contract (Jackson per line: Spark's reader turns a number into a string silently, the contract rejects it), caches the "
-            + "parsed lines, finds duplicates within the day and against earlier days, resolves identities and writes two more tables. "
-            + "Where the time goes, and what would get closer: docs/ingest-performance.md.",
-            plain == null ? 0 : ((Number) plain).longValue())));
+    t.add(
+        target(
+            "warm ingest >= 300k events/s",
+            ">= 300000",
+            ingest,
+            ingest >= 300_000,
+            String.format(
+                "In the same run, the plain way (Spark's JSON reader straight into a Delta table partitioned by day: no validation, "
+                    + "dedupe or quarantine) ran at %,d lines/s, itself below the target. Ingest does that write and, on top, checks every line against "
+                    + "the contract (Jackson per line: Spark's reader turns a number into a string silently, the contract rejects it), caches the "
+                    + "parsed lines, finds duplicates within the day and against earlier days, resolves identities and writes two more tables. "
+                    + "Where the time goes, and what would get closer: docs/ingest-performance.md.",
+                plain == null ? 0 : ((Number) plain).longValue())));
     double ratio = ((Number) sc.get("ratio")).doubleValue();
-    t.add(target(String.format("daily cost grows linearly: %.1fx the events cost <= %.1fx", sizeRatio, 1.1 * sizeRatio),
-        String.format("<= %.1f", 1.1 * sizeRatio), ratio, ratio <= 1.1 * sizeRatio,
-        "Fixed per-day costs (Spark jobs, Delta commits) dominate small days, so the ratio is below linear; where it is above, the in-memory "
-            + "propagation's single task is the part that does not spread over cores."));
-    t.add(target("peak live heap <= 4 GiB", "<= " + FOUR_GIB, heap, heap <= FOUR_GIB,
-        "The in-memory propagation holds the day's edges in one task; above scoring.local-max-edges the distributed path takes over."));
+    t.add(
+        target(
+            String.format(
+                "daily cost grows linearly: %.1fx the events cost <= %.1fx",
+                sizeRatio, 1.1 * sizeRatio),
+            String.format("<= %.1f", 1.1 * sizeRatio),
+            ratio,
+            ratio <= 1.1 * sizeRatio,
+            "Fixed per-day costs (Spark jobs, Delta commits) dominate small days, so the ratio is below linear; where it is above, the in-memory "
+                + "propagation's single task is the part that does not spread over cores."));
+    t.add(
+        target(
+            "peak live heap <= 4 GiB",
+            "<= " + FOUR_GIB,
+            heap,
+            heap <= FOUR_GIB,
+            "The in-memory propagation holds the day's edges in one task; above scoring.local-max-edges the distributed path takes over."));
     return t;
   }
 
-  static Map<String, Object> target(String name, String goal, double measured, boolean met, String whyNot) {
+  static Map<String, Object> target(
+      String name, String goal, double measured, boolean met, String whyNot) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("target", name);
     m.put("goal", goal);
@@ -72,53 +104,114 @@ final class BenchReport {
     Map<String, Object> graph = (Map<String, Object>) gx.get("graph");
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n");
-    md.append(String.format("Written by `./clout bench` (%s mode) at %s. Machine: %s cores, %.1f GiB memory, %s, %s, Spark %s, %s, max heap %.1f GiB.%n%n",
-        r.get("mode"), Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC", machine.get("cores"),
-        ((Number) machine.get("memory_bytes")).doubleValue() / (1L << 30), machine.get("jvm"), machine.get("os"), machine.get("spark"),
-        machine.get("spark_conf"), ((Number) machine.get("max_heap_bytes")).doubleValue() / (1L << 30)));
-    md.append("The raw numbers are in `bench.json` next to the run (`--out`). Every ratio below comes from one run of one JVM.\n\n");
+    md.append(
+        String.format(
+            "Written by `./clout bench` (%s mode) at %s. Machine: %s cores, %.1f GiB memory, %s, %s, Spark %s, %s, max heap %.1f GiB.%n%n",
+            r.get("mode"),
+            Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC",
+            machine.get("cores"),
+            ((Number) machine.get("memory_bytes")).doubleValue() / (1L << 30),
+            machine.get("jvm"),
+            machine.get("os"),
+            machine.get("spark"),
+            machine.get("spark_conf"),
+            ((Number) machine.get("max_heap_bytes")).doubleValue() / (1L << 30)));
+    md.append(
+        "The raw numbers are in `bench.json` next to the run (`--out`). Every ratio below comes from one run of one JVM.\n\n");
     md.append("## Targets\n\n| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
     for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
-      md.append(String.format("| %s | %s | %s | %s |%n", t.get("target"), t.get("goal"), num(t.get("measured")), (boolean) t.get("met") ? "yes" : "**no**"));
+      md.append(
+          String.format(
+              "| %s | %s | %s | %s |%n",
+              t.get("target"),
+              t.get("goal"),
+              num(t.get("measured")),
+              (boolean) t.get("met") ? "yes" : "**no**"));
     }
     md.append('\n');
     for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
       if (!(boolean) t.get("met")) {
-        md.append("- **").append(t.get("target")).append("** not met: ").append(t.get("why_not")).append('\n');
+        md.append("- **")
+            .append(t.get("target"))
+            .append("** not met: ")
+            .append(t.get("why_not"))
+            .append('\n');
       }
     }
-    md.append("\n## Daily run by size\n\nOne generated day each, through `ingest`, `score` and `moments` (a fresh warehouse), then the ingest again (warm).\n\n");
-    md.append("| raw lines | persons | graph edges | ingest s | score s | moments s | daily s | ingest lines/s (first, warm) "
-        + "| plain JSON to Delta lines/s | peak live heap MiB | peak RSS MiB |\n");
+    md.append(
+        "\n## Daily run by size\n\nOne generated day each, through `ingest`, `score` and `moments` (a fresh warehouse), then the ingest again (warm).\n\n");
+    md.append(
+        "| raw lines | persons | graph edges | ingest s | score s | moments s | daily s | ingest lines/s (first, warm) "
+            + "| plain JSON to Delta lines/s | peak live heap MiB | peak RSS MiB |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Map<String, Object> w : workloads) {
-      md.append(String.format("| %,d | %,d | %,d | %s | %s | %s | %s | %,d / %,d | %,d | %d | %d |%n", w.get("lines"), w.get("persons"), w.get("edges"),
-          num(w.get("ingest_s")), num(w.get("score_s")), num(w.get("moments_s")), num(w.get("daily_s")), w.get("ingest_events_per_s"),
-          w.get("ingest_warm_events_per_s"), w.get("plain_json_to_delta_events_per_s"), (long) w.get("peak_heap_bytes") >> 20,
-          (long) w.get("peak_rss_bytes") >> 20));
+      md.append(
+          String.format(
+              "| %,d | %,d | %,d | %s | %s | %s | %s | %,d / %,d | %,d | %d | %d |%n",
+              w.get("lines"),
+              w.get("persons"),
+              w.get("edges"),
+              num(w.get("ingest_s")),
+              num(w.get("score_s")),
+              num(w.get("moments_s")),
+              num(w.get("daily_s")),
+              w.get("ingest_events_per_s"),
+              w.get("ingest_warm_events_per_s"),
+              w.get("plain_json_to_delta_events_per_s"),
+              (long) w.get("peak_heap_bytes") >> 20,
+              (long) w.get("peak_rss_bytes") >> 20));
     }
-    md.append("\n```mermaid\nxychart-beta\n  title \"Daily run: seconds against raw lines (millions)\"\n  x-axis [")
-        .append(workloads.stream().map(w -> String.format("%.2f", ((Number) w.get("lines")).doubleValue() / 1e6)).collect(Collectors.joining(", ")))
+    md.append(
+            "\n```mermaid\nxychart-beta\n  title \"Daily run: seconds against raw lines (millions)\"\n  x-axis [")
+        .append(
+            workloads.stream()
+                .map(w -> String.format("%.2f", ((Number) w.get("lines")).doubleValue() / 1e6))
+                .collect(Collectors.joining(", ")))
         .append("]\n  y-axis \"seconds\"\n  line [")
-        .append(workloads.stream().map(w -> num(w.get("daily_s"))).collect(Collectors.joining(", ")))
+        .append(
+            workloads.stream().map(w -> num(w.get("daily_s"))).collect(Collectors.joining(", ")))
         .append("]\n```\n\n");
-    md.append(String.format("## Propagation side by side%n%nOne synthetic power-law graph: %,d vertices, %,d edges, %s iterations, damping %s, "
-        + "unweighted (p = 1/out-degree). Clout's result agrees with GraphX to %.1e and with the floor to %.1e (max absolute difference).%n%n",
-        graph.get("vertices"), graph.get("edges"), graph.get("iterations"), graph.get("damping"), (double) gx.get("max_abs_difference"),
-        (double) st.get("max_abs_difference")));
+    md.append(
+        String.format(
+            "## Propagation side by side%n%nOne synthetic power-law graph: %,d vertices, %,d edges, %s iterations, damping %s, "
+                + "unweighted (p = 1/out-degree). Clout's result agrees with GraphX to %.1e and with the floor to %.1e (max absolute difference).%n%n",
+            graph.get("vertices"),
+            graph.get("edges"),
+            graph.get("iterations"),
+            graph.get("damping"),
+            (double) gx.get("max_abs_difference"),
+            (double) st.get("max_abs_difference")));
     md.append("| engine | seconds |\n| --- | --- |\n");
-    md.append(String.format("| Clout `Propagator.inMemory` (DataFrame in, ranks out), long ids | %s |%n", num(gx.get("clout_s"))));
-    md.append(String.format("| Clout `Propagator.inMemory`, string ids (as the daily job) | %s |%n", num(gx.get("clout_string_ids_s"))));
-    ((Map<String, Object>) gx.get("graphx_s_by_partitions")).forEach((k, v) -> md.append(String.format("| GraphX `PageRank.run`, %s partitions | %s |%n", k, num(v))));
-    md.append(String.format("| single-thread CSR floor: build arrays + iterate | %s + %s |%n", num(st.get("floor_build_s")), num(st.get("floor_iterate_s"))));
-    md.append(String.format("| (floor: collecting the edges into the driver first) | %s |%n", num(st.get("floor_collect_edges_s"))));
+    md.append(
+        String.format(
+            "| Clout `Propagator.inMemory` (DataFrame in, ranks out), long ids | %s |%n",
+            num(gx.get("clout_s"))));
+    md.append(
+        String.format(
+            "| Clout `Propagator.inMemory`, string ids (as the daily job) | %s |%n",
+            num(gx.get("clout_string_ids_s"))));
+    ((Map<String, Object>) gx.get("graphx_s_by_partitions"))
+        .forEach(
+            (k, v) ->
+                md.append(
+                    String.format("| GraphX `PageRank.run`, %s partitions | %s |%n", k, num(v))));
+    md.append(
+        String.format(
+            "| single-thread CSR floor: build arrays + iterate | %s + %s |%n",
+            num(st.get("floor_build_s")), num(st.get("floor_iterate_s"))));
+    md.append(
+        String.format(
+            "| (floor: collecting the edges into the driver first) | %s |%n",
+            num(st.get("floor_collect_edges_s"))));
     md.append(HOW_MEASURED);
-    md.append("\nRun it again with `./clout bench --out bench-out` (full: 1M, 3M and 10M events, a 10M-edge graph) or `./clout bench --quick --out bench-out` "
-        + "(under 3 minutes: 50k and 150k events, a 500k-edge graph).\n");
+    md.append(
+        "\nRun it again with `./clout bench --out bench-out` (full: 1M, 3M and 10M events, a 10M-edge graph) or `./clout bench --quick --out bench-out` "
+            + "(under 3 minutes: 50k and 150k events, a 500k-edge graph).\n");
     return md.toString();
   }
 
-  static final String HOW_MEASURED = """
+  static final String HOW_MEASURED =
+      """
 
       ## How these are measured
 

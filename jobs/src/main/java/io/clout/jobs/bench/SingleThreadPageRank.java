@@ -1,9 +1,9 @@
 package io.clout.jobs.bench;
 
 /**
- * The floor the benchmark compares propagation with: unweighted PageRank with a constant
- * teleport, one thread, int arrays, CSR by destination. It lives here, in the benchmark only, so
- * nothing in the product depends on it.
+ * The floor the benchmark compares propagation with: unweighted PageRank with a constant teleport,
+ * one thread, int arrays, CSR by destination. It lives here, in the benchmark only, so nothing in
+ * the product depends on it.
  */
 final class SingleThreadPageRank {
   private final int n;
@@ -34,7 +34,9 @@ final class SingleThreadPageRank {
     }
   }
 
-  /** r(v) = (1 - d) + d * sum over in-edges u->v of r(u) / outdeg(u), from r = 1, for a fixed count. */
+  /**
+   * r(v) = (1 - d) + d * sum over in-edges u->v of r(u) / outdeg(u), from r = 1, for a fixed count.
+   */
   double[] run(double damping, int iterations) {
     double[] rank = new double[n];
     double[] contribution = new double[n];

@@ -45,7 +45,9 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class Evaluation {
   /** The predictors compared, the score first; each is a column of {@link #frame}. */
-  public static final List<String> PREDICTORS = List.of("score", "in_degree", "engagement_count", "pagerank");
+  public static final List<String> PREDICTORS =
+      List.of("score", "in_degree", "engagement_count", "pagerank");
+
   static final int TOP_K = 100;
   static final int RING_SIZE = 20;
   static final int RING_ENGAGEMENTS_PER_PAIR = 10;
@@ -53,14 +55,31 @@ public final class Evaluation {
   private Evaluation() {}
 
   /** One predictor's figures: per day (null where undefined) and their mean. */
-  public record Metric(Double spearman, Double ndcgAt100, List<Double> spearmanPerDay, List<Double> ndcgAt100PerDay) {}
+  public record Metric(
+      Double spearman,
+      Double ndcgAt100,
+      List<Double> spearmanPerDay,
+      List<Double> ndcgAt100PerDay) {}
 
   public record Stability(Double medianAbsChange, long personDays, List<Double> medianPerDay) {}
 
-  public record Ring(int accounts, int engagementsPerPair, String day, double ringMeanScore, double honestMeanScore, double gain) {}
+  public record Ring(
+      int accounts,
+      int engagementsPerPair,
+      String day,
+      double ringMeanScore,
+      double honestMeanScore,
+      double gain) {}
 
-  public record Result(String from, String to, List<String> days, List<Long> population, Map<String, Metric> metrics,
-      Stability stability, Ring ring, Map<String, String> parameters) {
+  public record Result(
+      String from,
+      String to,
+      List<String> days,
+      List<Long> population,
+      Map<String, Metric> metrics,
+      Stability stability,
+      Ring ring,
+      Map<String, String> parameters) {
     /** evaluation.json: one object per predictor at the top level, snake_case keys. */
     public Map<String, Object> json() {
       Map<String, Object> j = new LinkedHashMap<>();
@@ -68,25 +87,71 @@ public final class Evaluation {
       j.put("to", to);
       j.put("days", days);
       j.put("population", population);
-      metrics.forEach((k, m) -> j.put(k, Reports.object("spearman", m.spearman(), "ndcg_at_100", m.ndcgAt100(),
-          "spearman_per_day", m.spearmanPerDay(), "ndcg_at_100_per_day", m.ndcgAt100PerDay())));
-      j.put("stability", Reports.object("median_abs_daily_change", stability.medianAbsChange(), "person_days", stability.personDays(),
-          "median_per_day", stability.medianPerDay()));
-      j.put("ring", Reports.object("accounts", ring.accounts(), "engagements_per_pair", ring.engagementsPerPair(), "day", ring.day(),
-          "ring_mean_score", ring.ringMeanScore(), "honest_mean_score", ring.honestMeanScore(), "gain", ring.gain()));
+      metrics.forEach(
+          (k, m) ->
+              j.put(
+                  k,
+                  Reports.object(
+                      "spearman",
+                      m.spearman(),
+                      "ndcg_at_100",
+                      m.ndcgAt100(),
+                      "spearman_per_day",
+                      m.spearmanPerDay(),
+                      "ndcg_at_100_per_day",
+                      m.ndcgAt100PerDay())));
+      j.put(
+          "stability",
+          Reports.object(
+              "median_abs_daily_change",
+              stability.medianAbsChange(),
+              "person_days",
+              stability.personDays(),
+              "median_per_day",
+              stability.medianPerDay()));
+      j.put(
+          "ring",
+          Reports.object(
+              "accounts",
+              ring.accounts(),
+              "engagements_per_pair",
+              ring.engagementsPerPair(),
+              "day",
+              ring.day(),
+              "ring_mean_score",
+              ring.ringMeanScore(),
+              "honest_mean_score",
+              ring.honestMeanScore(),
+              "gain",
+              ring.gain()));
       j.put("parameters", parameters);
       return j;
     }
   }
 
-  public static Result run(SparkSession spark, CloutConfig config, LocalDate from, LocalDate to, String outDir, PrintStream out) {
+  public static Result run(
+      SparkSession spark,
+      CloutConfig config,
+      LocalDate from,
+      LocalDate to,
+      String outDir,
+      PrintStream out) {
     if (!to.isAfter(from)) {
-      throw new CloutException("Cannot evaluate " + from + ".." + to + ": need at least two days, a day to score and the next to check");
+      throw new CloutException(
+          "Cannot evaluate "
+              + from
+              + ".."
+              + to
+              + ": need at least two days, a day to score and the next to check");
     }
     Pipeline.runRange(spark, config, from, to, false, out);
     ScoringParams p = config.scoring();
-    Dataset<Row> engagements = Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
-        .orElseThrow(() -> new CloutException("Cannot evaluate: no engagements under " + config.paths().warehouse()));
+    Dataset<Row> engagements =
+        Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
+            .orElseThrow(
+                () ->
+                    new CloutException(
+                        "Cannot evaluate: no engagements under " + config.paths().warehouse()));
     Dataset<Row> ids = ScoreJob.identities(spark, config);
     Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
 
@@ -101,17 +166,39 @@ public final class Evaluation {
       population.add((long) rows.size());
       for (String k : PREDICTORS) {
         double[] x = rows.stream().mapToDouble(r -> ((Number) r.getAs(k)).doubleValue()).toArray();
-        perDay.get(k).add(new double[] {RankMetrics.spearman(x, truth), RankMetrics.ndcgAt(TOP_K, x, truth)});
+        perDay
+            .get(k)
+            .add(
+                new double[] {RankMetrics.spearman(x, truth), RankMetrics.ndcgAt(TOP_K, x, truth)});
       }
-      out.printf("  evaluated %s against %s: %d people, %d engaged with on %s%n", d, d.plusDays(1), rows.size(),
-          java.util.Arrays.stream(truth).filter(t -> t > 0).count(), d.plusDays(1));
+      out.printf(
+          "  evaluated %s against %s: %d people, %d engaged with on %s%n",
+          d,
+          d.plusDays(1),
+          rows.size(),
+          java.util.Arrays.stream(truth).filter(t -> t > 0).count(),
+          d.plusDays(1));
     }
     Map<String, Metric> metrics = new LinkedHashMap<>();
-    perDay.forEach((k, v) -> metrics.put(k, new Metric(
-        mean(v, 0), mean(v, 1), v.stream().map(a -> finite(a[0])).toList(), v.stream().map(a -> finite(a[1])).toList())));
-    Result result = new Result(from.toString(), to.toString(), days, population, metrics,
-        stability(engagements, ids, scores, from, to, p), ring(spark, config, engagements, ids, scores, to, p),
-        ConfigLoader.flatten(config));
+    perDay.forEach(
+        (k, v) ->
+            metrics.put(
+                k,
+                new Metric(
+                    mean(v, 0),
+                    mean(v, 1),
+                    v.stream().map(a -> finite(a[0])).toList(),
+                    v.stream().map(a -> finite(a[1])).toList())));
+    Result result =
+        new Result(
+            from.toString(),
+            to.toString(),
+            days,
+            population,
+            metrics,
+            stability(engagements, ids, scores, from, to, p),
+            ring(spark, config, engagements, ids, scores, to, p),
+            ConfigLoader.flatten(config));
     Reports.write(spark, Tables.stripSlash(outDir) + "/evaluation.json", result.json());
     print(result, out);
     return result;
@@ -119,30 +206,59 @@ public final class Evaluation {
 
   /**
    * One row per person scored on day d: the score, the baselines over the same window, and the
-   * truth, the engagements they receive on day d+1 from others, counting late arrivals delivered
-   * by {@code knownBy} too (the predictors only see what was delivered by day d).
+   * truth, the engagements they receive on day d+1 from others, counting late arrivals delivered by
+   * {@code knownBy} too (the predictors only see what was delivered by day d).
    */
-  static Dataset<Row> frame(Dataset<Row> engagements, Dataset<Row> ids, Dataset<Row> scores, LocalDate d, LocalDate knownBy, ScoringParams p) {
-    Dataset<Row> window = InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, d, p))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> received = window.groupBy(col("target_person").as("person_id"))
-        .agg(countDistinct("actor_person").as("in_degree"), count(lit(1)).as("engagement_count"));
-    Dataset<Row> pairs = window.select(col("actor_person").as("src"), col("target_person").as("dst")).distinct()
-        .withColumn("p", lit(1.0).divide(count(lit(1)).over(Window.partitionBy("src"))))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Propagator.Settings unweighted = new Propagator.Settings(p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
-    Dataset<Row> pagerank = Propagator.ranks(pairs, pairs.count(), unweighted).select(col("person_id"), col("rank").as("pagerank"));
+  static Dataset<Row> frame(
+      Dataset<Row> engagements,
+      Dataset<Row> ids,
+      Dataset<Row> scores,
+      LocalDate d,
+      LocalDate knownBy,
+      ScoringParams p) {
+    Dataset<Row> window =
+        InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, d, p))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> received =
+        window
+            .groupBy(col("target_person").as("person_id"))
+            .agg(
+                countDistinct("actor_person").as("in_degree"),
+                count(lit(1)).as("engagement_count"));
+    Dataset<Row> pairs =
+        window
+            .select(col("actor_person").as("src"), col("target_person").as("dst"))
+            .distinct()
+            .withColumn("p", lit(1.0).divide(count(lit(1)).over(Window.partitionBy("src"))))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Propagator.Settings unweighted =
+        new Propagator.Settings(
+            p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
+    Dataset<Row> pagerank =
+        Propagator.ranks(pairs, pairs.count(), unweighted)
+            .select(col("person_id"), col("rank").as("pagerank"));
     LocalDate next = d.plusDays(1);
-    Dataset<Row> delivered = engagements.where(col("ingest_date").leq(lit(knownBy.toString()).cast("date")))
-        .withColumn("ingest_date", col("event_date"));
-    Dataset<Row> truth = InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(delivered, ids, next, p))
-        .where(col("event_date").equalTo(lit(next.toString()).cast("date")))
-        .groupBy(col("target_person").as("person_id")).agg(count(lit(1)).as("truth"));
-    return scores.where(col("score_date").equalTo(lit(d.toString()).cast("date"))).select("person_id", "score")
-        .join(received, "person_id", "left").join(pagerank, "person_id", "left").join(truth, "person_id", "left")
-        .na().fill(0, new String[] {"in_degree", "engagement_count", "truth"})
+    Dataset<Row> delivered =
+        engagements
+            .where(col("ingest_date").leq(lit(knownBy.toString()).cast("date")))
+            .withColumn("ingest_date", col("event_date"));
+    Dataset<Row> truth =
+        InfluenceGraph.engagementsBetweenPeople(
+                InfluenceGraph.personEvents(delivered, ids, next, p))
+            .where(col("event_date").equalTo(lit(next.toString()).cast("date")))
+            .groupBy(col("target_person").as("person_id"))
+            .agg(count(lit(1)).as("truth"));
+    return scores
+        .where(col("score_date").equalTo(lit(d.toString()).cast("date")))
+        .select("person_id", "score")
+        .join(received, "person_id", "left")
+        .join(pagerank, "person_id", "left")
+        .join(truth, "person_id", "left")
+        .na()
+        .fill(0, new String[] {"in_degree", "engagement_count", "truth"})
         // Outside today's graph a person's PageRank is the teleport share alone.
-        .na().fill(1 - p.damping(), new String[] {"pagerank"})
+        .na()
+        .fill(1 - p.damping(), new String[] {"pagerank"})
         .orderBy("person_id");
   }
 
@@ -150,31 +266,63 @@ public final class Evaluation {
    * Day-to-day |score change| of people active on both days with the same activity: as many
    * engagements given and received on day d as on day d-1.
    */
-  static Stability stability(Dataset<Row> engagements, Dataset<Row> ids, Dataset<Row> scores, LocalDate from, LocalDate to, ScoringParams p) {
+  static Stability stability(
+      Dataset<Row> engagements,
+      Dataset<Row> ids,
+      Dataset<Row> scores,
+      LocalDate from,
+      LocalDate to,
+      ScoringParams p) {
     List<Double> medians = new ArrayList<>();
     List<Double> all = new ArrayList<>();
     Dataset<Row> before = activity(engagements, ids, from, p);
     for (LocalDate d = from.plusDays(1); !d.isAfter(to); d = d.plusDays(1)) {
       Dataset<Row> today = activity(engagements, ids, d, p);
-      Dataset<Row> same = today.join(before.withColumnRenamed("given", "given_before").withColumnRenamed("received", "received_before"), "person_id")
-          .where(col("given").equalTo(col("given_before")).and(col("received").equalTo(col("received_before"))));
+      Dataset<Row> same =
+          today
+              .join(
+                  before
+                      .withColumnRenamed("given", "given_before")
+                      .withColumnRenamed("received", "received_before"),
+                  "person_id")
+              .where(
+                  col("given")
+                      .equalTo(col("given_before"))
+                      .and(col("received").equalTo(col("received_before"))));
       before = today;
-      double[] changes = scores.where(col("score_date").equalTo(lit(d.toString()).cast("date")).and(col("score_change").isNotNull()))
-          .join(same, "person_id").select(abs(col("score_change"))).collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+      double[] changes =
+          scores
+              .where(
+                  col("score_date")
+                      .equalTo(lit(d.toString()).cast("date"))
+                      .and(col("score_change").isNotNull()))
+              .join(same, "person_id")
+              .select(abs(col("score_change")))
+              .collectAsList()
+              .stream()
+              .mapToDouble(r -> r.getDouble(0))
+              .toArray();
       medians.add(finite(RankMetrics.median(changes)));
       for (double c : changes) {
         all.add(c);
       }
     }
-    return new Stability(finite(RankMetrics.median(all.stream().mapToDouble(Double::doubleValue).toArray())), all.size(), medians);
+    return new Stability(
+        finite(RankMetrics.median(all.stream().mapToDouble(Double::doubleValue).toArray())),
+        all.size(),
+        medians);
   }
 
   /** Engagements each person gave and received on day d (people with any). */
-  static Dataset<Row> activity(Dataset<Row> engagements, Dataset<Row> ids, LocalDate d, ScoringParams p) {
-    Dataset<Row> day = InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, d, p))
-        .where(col("event_date").equalTo(lit(d.toString()).cast("date")));
-    Dataset<Row> given = day.groupBy(col("actor_person").as("person_id")).agg(count(lit(1)).as("given"));
-    Dataset<Row> received = day.groupBy(col("target_person").as("person_id")).agg(count(lit(1)).as("received"));
+  static Dataset<Row> activity(
+      Dataset<Row> engagements, Dataset<Row> ids, LocalDate d, ScoringParams p) {
+    Dataset<Row> day =
+        InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, d, p))
+            .where(col("event_date").equalTo(lit(d.toString()).cast("date")));
+    Dataset<Row> given =
+        day.groupBy(col("actor_person").as("person_id")).agg(count(lit(1)).as("given"));
+    Dataset<Row> received =
+        day.groupBy(col("target_person").as("person_id")).agg(count(lit(1)).as("received"));
     return given.join(received, List.of("person_id").toArray(new String[0]), "full").na().fill(0);
   }
 
@@ -183,19 +331,40 @@ public final class Evaluation {
    * account engaging 19 others {@link #RING_ENGAGEMENTS_PER_PAIR} times: the ring engages its own
    * members, the honest group engages existing accounts. Nothing is written.
    */
-  static Ring ring(SparkSession spark, CloutConfig config, Dataset<Row> engagements, Dataset<Row> ids, Dataset<Row> scores, LocalDate day, ScoringParams p) {
-    Dataset<Row> recent = engagements.where(col("event_date").equalTo(lit(day.toString()).cast("date")).and(col("type").notEqual("post")));
-    Row network = recent.groupBy("network").count().orderBy(col("count").desc(), col("network")).first();
+  static Ring ring(
+      SparkSession spark,
+      CloutConfig config,
+      Dataset<Row> engagements,
+      Dataset<Row> ids,
+      Dataset<Row> scores,
+      LocalDate day,
+      ScoringParams p) {
+    Dataset<Row> recent =
+        engagements.where(
+            col("event_date")
+                .equalTo(lit(day.toString()).cast("date"))
+                .and(col("type").notEqual("post")));
+    Row network =
+        recent.groupBy("network").count().orderBy(col("count").desc(), col("network")).first();
     if (network == null) {
       throw new CloutException("Cannot inject a ring on " + day + ": no engagements that day");
     }
     String net = network.getString(0);
     int peers = RING_SIZE - 1;
-    List<String> honestTargets = recent.where(col("network").equalTo(net)).select("target_id").distinct()
-        .orderBy(xxhash64(col("target_id")), col("target_id")).limit(RING_SIZE * peers)
-        .collectAsList().stream().map(r -> r.getString(0)).toList();
+    List<String> honestTargets =
+        recent
+            .where(col("network").equalTo(net))
+            .select("target_id")
+            .distinct()
+            .orderBy(xxhash64(col("target_id")), col("target_id"))
+            .limit(RING_SIZE * peers)
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .toList();
     if (honestTargets.isEmpty()) {
-      throw new CloutException("Cannot inject a ring on " + day + ": nobody on " + net + " was engaged with that day");
+      throw new CloutException(
+          "Cannot inject a ring on " + day + ": nobody on " + net + " was engaged with that day");
     }
     StructType schema = engagements.schema();
     List<Row> injected = new ArrayList<>();
@@ -203,32 +372,69 @@ public final class Evaluation {
     for (int i = 0; i < RING_SIZE; i++) {
       for (String group : List.of("ring", "honest")) {
         String actor = "clout-eval-" + group + "-" + i;
-        injected.add(row(schema, net, actor + "-post", "post", actor, null, actor + "-post", noon, day));
+        injected.add(
+            row(schema, net, actor + "-post", "post", actor, null, actor + "-post", noon, day));
         for (int j = 0; j < peers; j++) {
           int peer = j < i ? j : j + 1;
-          String target = group.equals("ring") ? "clout-eval-ring-" + peer
-              : honestTargets.get((i * peers + j) % honestTargets.size());
+          String target =
+              group.equals("ring")
+                  ? "clout-eval-ring-" + peer
+                  : honestTargets.get((i * peers + j) % honestTargets.size());
           for (int k = 0; k < RING_ENGAGEMENTS_PER_PAIR; k++) {
             String type = List.of("like", "comment", "share").get(k % 3);
-            injected.add(row(schema, net, actor + "-" + j + "-" + k, type, actor, target, target + "-post", noon, day));
+            injected.add(
+                row(
+                    schema,
+                    net,
+                    actor + "-" + j + "-" + k,
+                    type,
+                    actor,
+                    target,
+                    target + "-post",
+                    noon,
+                    day));
           }
         }
       }
     }
-    Dataset<Row> previous = scores.where(col("score_date").equalTo(lit(day.minusDays(1).toString()).cast("date"))).select("person_id", "score");
-    ScoreJob.Computed c = ScoreJob.compute(engagements.unionByName(spark.createDataFrame(injected, schema)), ids, previous, day, p);
+    Dataset<Row> previous =
+        scores
+            .where(col("score_date").equalTo(lit(day.minusDays(1).toString()).cast("date")))
+            .select("person_id", "score");
+    ScoreJob.Computed c =
+        ScoreJob.compute(
+            engagements.unionByName(spark.createDataFrame(injected, schema)),
+            ids,
+            previous,
+            day,
+            p);
     try {
-      Function<String, Double> mean = group -> c.scores().where(col("person_id").startsWith(net + ":clout-eval-" + group + "-"))
-          .agg(org.apache.spark.sql.functions.avg("score")).first().getDouble(0);
+      Function<String, Double> mean =
+          group ->
+              c.scores()
+                  .where(col("person_id").startsWith(net + ":clout-eval-" + group + "-"))
+                  .agg(org.apache.spark.sql.functions.avg("score"))
+                  .first()
+                  .getDouble(0);
       double ring = mean.apply("ring");
       double honest = mean.apply("honest");
-      return new Ring(RING_SIZE, RING_ENGAGEMENTS_PER_PAIR, day.toString(), ring, honest, ring - honest);
+      return new Ring(
+          RING_SIZE, RING_ENGAGEMENTS_PER_PAIR, day.toString(), ring, honest, ring - honest);
     } finally {
       c.release();
     }
   }
 
-  static Row row(StructType schema, String network, String eventId, String type, String actor, String target, String post, Timestamp at, LocalDate day) {
+  static Row row(
+      StructType schema,
+      String network,
+      String eventId,
+      String type,
+      String actor,
+      String target,
+      String post,
+      Timestamp at,
+      LocalDate day) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("network", network);
     v.put("event_id", eventId);
@@ -245,7 +451,12 @@ public final class Evaluation {
   }
 
   static Double mean(List<double[]> perDay, int index) {
-    return finite(perDay.stream().mapToDouble(a -> a[index]).filter(Double::isFinite).average().orElse(Double.NaN));
+    return finite(
+        perDay.stream()
+            .mapToDouble(a -> a[index])
+            .filter(Double::isFinite)
+            .average()
+            .orElse(Double.NaN));
   }
 
   /** JSON has no NaN: an undefined figure is null. */
@@ -254,13 +465,23 @@ public final class Evaluation {
   }
 
   static void print(Result r, PrintStream out) {
-    out.printf("%nevaluation %s..%s (%d days predicted, the next day held out)%n", r.from(), r.to(), r.days().size());
+    out.printf(
+        "%nevaluation %s..%s (%d days predicted, the next day held out)%n",
+        r.from(), r.to(), r.days().size());
     out.printf("  %-18s %10s %12s%n", "predictor", "spearman", "ndcg@100");
-    r.metrics().forEach((k, m) -> out.printf("  %-18s %10s %12s%n", k, fmt(m.spearman()), fmt(m.ndcgAt100())));
-    out.printf("  stability: median |daily change| %s over %d person-days with unchanged activity%n",
+    r.metrics()
+        .forEach(
+            (k, m) -> out.printf("  %-18s %10s %12s%n", k, fmt(m.spearman()), fmt(m.ndcgAt100())));
+    out.printf(
+        "  stability: median |daily change| %s over %d person-days with unchanged activity%n",
         fmt(r.stability().medianAbsChange()), r.stability().personDays());
-    out.printf("  ring of %d on %s: ring %.2f vs honest %.2f, gain %+.2f points%n", r.ring().accounts(), r.ring().day(),
-        r.ring().ringMeanScore(), r.ring().honestMeanScore(), r.ring().gain());
+    out.printf(
+        "  ring of %d on %s: ring %.2f vs honest %.2f, gain %+.2f points%n",
+        r.ring().accounts(),
+        r.ring().day(),
+        r.ring().ringMeanScore(),
+        r.ring().honestMeanScore(),
+        r.ring().gain());
   }
 
   static String fmt(Double v) {

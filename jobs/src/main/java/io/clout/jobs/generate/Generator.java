@@ -23,15 +23,16 @@ import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes realistic sample logs in the raw contract: power-law popularity and activity, a few
- * viral posts, people who go quiet, spam accounts, an engagement ring, accounts linked across
- * networks, late events and a small share of malformed lines. The same parameters give the same
- * bytes. A manifest ({@code _generator/manifest.json}) says who is who, for tests and evaluation.
+ * Writes realistic sample logs in the raw contract: power-law popularity and activity, a few viral
+ * posts, people who go quiet, spam accounts, an engagement ring, accounts linked across networks,
+ * late events and a small share of malformed lines. The same parameters give the same bytes. A
+ * manifest ({@code _generator/manifest.json}) says who is who, for tests and evaluation.
  */
 public final class Generator {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] NETWORKS = {"twitter", "facebook", "instagram"};
   private static final int RECENT_DAYS = 3;
+
   /**
    * Lines per raw file. Logs arrive as many bounded files (as a log shipper writes them), and
    * ingest reads one file per task: a gzip file cannot be split, so this is its parallelism.
@@ -146,7 +147,11 @@ public final class Generator {
       for (Person person : people) {
         if (person.accounts.size() > 1) {
           for (Map.Entry<String, String> a : person.accounts.entrySet()) {
-            ObjectNode n = JSON.createObjectNode().put("person_id", person.id).put("network", a.getKey()).put("account_id", a.getValue());
+            ObjectNode n =
+                JSON.createObjectNode()
+                    .put("person_id", person.id)
+                    .put("network", a.getKey())
+                    .put("account_id", a.getValue());
             w.write(n.toString());
             w.write('\n');
           }
@@ -156,8 +161,19 @@ public final class Generator {
     for (int d = 0; d < p.days(); d++) {
       writeDay(out, d);
     }
-    Manifest m = new Manifest(p.persons(), p.days(), p.start().toString(), p.seed(), viral, quietFrom, spam.stream().map(s -> s.id).toList(),
-        ring.stream().map(r -> r.id).toList(), linesPerDay, malformedPerDay, redeliveredPerDay);
+    Manifest m =
+        new Manifest(
+            p.persons(),
+            p.days(),
+            p.start().toString(),
+            p.seed(),
+            viral,
+            quietFrom,
+            spam.stream().map(s -> s.id).toList(),
+            ring.stream().map(r -> r.id).toList(),
+            linesPerDay,
+            malformedPerDay,
+            redeliveredPerDay);
     Path manifest = out.resolve("_generator/manifest.json");
     Files.createDirectories(manifest.getParent());
     JSON.writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), m);
@@ -207,9 +223,17 @@ public final class Generator {
         if (fan == star || fanAccount == null || d >= fan.quietFromDay) {
           continue;
         }
-        String type = rnd.nextDouble() < 0.5 ? "share" : rnd.nextDouble() < 0.6 ? "like" : "comment";
-        emit(lines, v.network, type, fanAccount, star.accounts.get(v.network), v.id,
-            dayStart.plusSeconds(7200 + rnd.nextInt(70000)), null);
+        String type =
+            rnd.nextDouble() < 0.5 ? "share" : rnd.nextDouble() < 0.6 ? "like" : "comment";
+        emit(
+            lines,
+            v.network,
+            type,
+            fanAccount,
+            star.accounts.get(v.network),
+            v.id,
+            dayStart.plusSeconds(7200 + rnd.nextInt(70000)),
+            null);
       }
     }
     // Spam accounts like a great many posts of everyone.
@@ -220,7 +244,15 @@ public final class Generator {
         if (!author.recent.isEmpty() && author.accounts.containsKey("twitter")) {
           Post target = author.recent.get(rnd.nextInt(author.recent.size()));
           if (target.network.equals("twitter")) {
-            emit(lines, "twitter", "like", s.accounts.get("twitter"), author.accounts.get("twitter"), target.id, at(dayStart), null);
+            emit(
+                lines,
+                "twitter",
+                "like",
+                s.accounts.get("twitter"),
+                author.accounts.get("twitter"),
+                target.id,
+                at(dayStart),
+                null);
           }
         }
       }
@@ -232,7 +264,15 @@ public final class Generator {
         for (Person other : ring) {
           if (other != r) {
             for (String type : new String[] {"like", "share", "comment"}) {
-              emit(lines, "twitter", type, other.accounts.get("twitter"), r.accounts.get("twitter"), post.id, at(dayStart), null);
+              emit(
+                  lines,
+                  "twitter",
+                  type,
+                  other.accounts.get("twitter"),
+                  r.accounts.get("twitter"),
+                  post.id,
+                  at(dayStart),
+                  null);
             }
           }
         }
@@ -257,7 +297,8 @@ public final class Generator {
     return post(lines, author, d, at, nets.get(rnd.nextInt(nets.size())));
   }
 
-  private Post post(Map<String, List<String>> lines, Person author, int d, Instant at, String network) {
+  private Post post(
+      Map<String, List<String>> lines, Person author, int d, Instant at, String network) {
     String id = network.substring(0, 2) + "post" + next(network + "/post");
     Post post = new Post(id, network, author, d);
     author.recent.add(post);
@@ -265,13 +306,22 @@ public final class Generator {
     return post;
   }
 
-  private void engage(Map<String, List<String>> lines, Person actor, Person author, Instant at, int d) {
+  private void engage(
+      Map<String, List<String>> lines, Person actor, Person author, Instant at, int d) {
     double u = rnd.nextDouble();
     if (u < 0.05 || author.recent.isEmpty()) {
       // A follow, or a mention when the author has nothing recent to engage with.
       String network = commonNetwork(actor, author);
       if (network != null) {
-        emit(lines, network, u < 0.05 ? "follow" : "mention", actor.accounts.get(network), author.accounts.get(network), null, at, null);
+        emit(
+            lines,
+            network,
+            u < 0.05 ? "follow" : "mention",
+            actor.accounts.get(network),
+            author.accounts.get(network),
+            null,
+            at,
+            null);
       }
       return;
     }
@@ -281,19 +331,44 @@ public final class Generator {
       return;
     }
     String authorAccount = author.accounts.get(target.network);
-    String type = u < 0.50 ? "like" : u < 0.65 ? "share" : u < 0.78 ? "comment" : u < 0.86 ? "reply" : "mention";
-    String commentId = emit(lines, target.network, type, account, authorAccount, target.id, at, null);
+    String type =
+        u < 0.50
+            ? "like"
+            : u < 0.65 ? "share" : u < 0.78 ? "comment" : u < 0.86 ? "reply" : "mention";
+    String commentId =
+        emit(lines, target.network, type, account, authorAccount, target.id, at, null);
     // Authors answer some comments and replies, later the same day when they can.
-    if ((type.equals("comment") || type.equals("reply")) && d < author.quietFromDay && rnd.nextDouble() < 0.3) {
-      emit(lines, target.network, "reply", authorAccount, account, target.id, at.plusSeconds(60 + rnd.nextInt(3600)), commentId);
+    if ((type.equals("comment") || type.equals("reply"))
+        && d < author.quietFromDay
+        && rnd.nextDouble() < 0.3) {
+      emit(
+          lines,
+          target.network,
+          "reply",
+          authorAccount,
+          account,
+          target.id,
+          at.plusSeconds(60 + rnd.nextInt(3600)),
+          commentId);
     }
   }
 
   private String emit(
-      Map<String, List<String>> lines, String network, String type, String actor, String target,
-      String postId, Instant at, String replyTo) {
+      Map<String, List<String>> lines,
+      String network,
+      String type,
+      String actor,
+      String target,
+      String postId,
+      Instant at,
+      String replyTo) {
     String eventId = network.substring(0, 2) + "e" + next(network);
-    ObjectNode n = JSON.createObjectNode().put("event_id", eventId).put("network", network).put("type", type).put("actor_id", actor);
+    ObjectNode n =
+        JSON.createObjectNode()
+            .put("event_id", eventId)
+            .put("network", network)
+            .put("type", type)
+            .put("actor_id", actor);
     if (target != null) {
       n.put("target_id", target);
     }
@@ -329,19 +404,24 @@ public final class Generator {
   private String corrupt(ObjectNode n, String line) {
     ObjectNode c = n.deepCopy();
     switch (rnd.nextInt(8)) {
-      case 0 -> { return line.substring(0, line.length() / 2); }
+      case 0 -> {
+        return line.substring(0, line.length() / 2);
+      }
       case 1 -> c.put("event_id", 12345);
       case 2 -> c.remove("actor_id");
       case 3 -> c.put("type", "poke");
       case 4 -> c.put("network", "myspace");
       case 5 -> c.put("occurred_at", "yesterday");
       case 6 -> c.put("occurred_at", "2099-01-01T00:00:00Z");
-      default -> { return line; } // the caller writes it twice
+      default -> {
+        return line;
+      } // the caller writes it twice
     }
     return c.toString();
   }
 
-  private void writeFiles(Path out, LocalDate date, Map<String, List<String>> lines) throws IOException {
+  private void writeFiles(Path out, LocalDate date, Map<String, List<String>> lines)
+      throws IOException {
     Path dir = out.resolve("engagement/dt=" + date);
     Files.createDirectories(dir);
     long total = 0;
@@ -352,11 +432,15 @@ public final class Generator {
       }
       boolean gzip = e.getKey().equals("twitter");
       for (int part = 0; part * LINES_PER_FILE < ls.size(); part++) {
-        Path file = dir.resolve(String.format("part-%s-%05d%s", e.getKey(), part, gzip ? ".jsonl.gz" : ".jsonl"));
+        Path file =
+            dir.resolve(
+                String.format("part-%s-%05d%s", e.getKey(), part, gzip ? ".jsonl.gz" : ".jsonl"));
         try (OutputStream os = Files.newOutputStream(file);
             OutputStream z = gzip ? new GZIPOutputStream(os, 1 << 16) : os;
-            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(z, StandardCharsets.UTF_8), 1 << 16)) {
-          for (String l : ls.subList(part * LINES_PER_FILE, Math.min(ls.size(), (part + 1) * LINES_PER_FILE))) {
+            BufferedWriter w =
+                new BufferedWriter(new OutputStreamWriter(z, StandardCharsets.UTF_8), 1 << 16)) {
+          for (String l :
+              ls.subList(part * LINES_PER_FILE, Math.min(ls.size(), (part + 1) * LINES_PER_FILE))) {
             w.write(l);
             w.write('\n');
             total++;

@@ -22,15 +22,15 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code clout import-temporal}: converts a temporal-network file of {@code src dst unix_ts [kind]}
- * lines (SNAP's format, e.g. the Higgs Twitter activity) into the raw event contract, one
- * {@code dt=} partition per UTC day. RT becomes a share, RE a reply, MT a mention; a line with no
- * kind takes {@code defaultKind} (a reply, as for direct messages).
+ * lines (SNAP's format, e.g. the Higgs Twitter activity) into the raw event contract, one {@code
+ * dt=} partition per UTC day. RT becomes a share, RE a reply, MT a mention; a line with no kind
+ * takes {@code defaultKind} (a reply, as for direct messages).
  *
- * <p>The data has no posts, so posts are named: the post engaged with is
- * {@code <network>-<dst>-<UTC day>}, one post per author and day. Mentions name no post. Event ids
- * are {@code <network>-<line number>}. Lines with src = dst are written as they are; ingest
- * quarantines them as SELF_ENGAGEMENT, so none is dropped without a trace. Lines that do not
- * parse are counted and reported, not written.
+ * <p>The data has no posts, so posts are named: the post engaged with is {@code
+ * <network>-<dst>-<UTC day>}, one post per author and day. Mentions name no post. Event ids are
+ * {@code <network>-<line number>}. Lines with src = dst are written as they are; ingest quarantines
+ * them as SELF_ENGAGEMENT, so none is dropped without a trace. Lines that do not parse are counted
+ * and reported, not written.
  */
 public final class TemporalImporter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,14 +40,16 @@ public final class TemporalImporter {
   /** Lines written per day, and lines that did not parse. */
   public record Result(Map<String, Long> linesPerDay, long unparsable) {}
 
-  public static Result run(Path in, Path out, String network, String defaultKind) throws IOException {
+  public static Result run(Path in, Path out, String network, String defaultKind)
+      throws IOException {
     Map<String, Writer> writers = new TreeMap<>();
     Map<String, Long> perDay = new TreeMap<>();
     long bad = 0;
     long lineNo = 0;
     try (InputStream raw = Files.newInputStream(in);
         InputStream data = in.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-        BufferedReader r = new BufferedReader(new InputStreamReader(data, StandardCharsets.UTF_8), 1 << 16)) {
+        BufferedReader r =
+            new BufferedReader(new InputStreamReader(data, StandardCharsets.UTF_8), 1 << 16)) {
       String line;
       while ((line = r.readLine()) != null) {
         lineNo++;
@@ -58,19 +60,24 @@ public final class TemporalImporter {
         }
         Instant at = Instant.ofEpochSecond(Long.parseLong(f[2]));
         String day = LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
-        String type = switch ((f.length > 3 ? f[3] : defaultKind).toUpperCase(Locale.ROOT)) {
-          case "RT", "SHARE" -> "share";
-          case "MT", "MENTION" -> "mention";
-          case "RE", "REPLY" -> "reply";
-          default -> null;
-        };
+        String type =
+            switch ((f.length > 3 ? f[3] : defaultKind).toUpperCase(Locale.ROOT)) {
+              case "RT", "SHARE" -> "share";
+              case "MT", "MENTION" -> "mention";
+              case "RE", "REPLY" -> "reply";
+              default -> null;
+            };
         if (type == null) {
           bad++;
           continue;
         }
-        ObjectNode n = JSON.createObjectNode()
-            .put("event_id", network + "-" + lineNo).put("network", network).put("type", type)
-            .put("actor_id", f[0]).put("target_id", f[1]);
+        ObjectNode n =
+            JSON.createObjectNode()
+                .put("event_id", network + "-" + lineNo)
+                .put("network", network)
+                .put("type", type)
+                .put("actor_id", f[0])
+                .put("target_id", f[1]);
         if (!type.equals("mention")) {
           n.put("post_id", network + "-" + f[1] + "-" + day);
         }
@@ -78,7 +85,11 @@ public final class TemporalImporter {
         Writer w = writers.get(day);
         if (w == null) {
           Path dir = Files.createDirectories(out.resolve("engagement/dt=" + day));
-          w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(dir.resolve("part-0.jsonl.gz")), 1 << 16), StandardCharsets.UTF_8);
+          w =
+              new OutputStreamWriter(
+                  new GZIPOutputStream(
+                      Files.newOutputStream(dir.resolve("part-0.jsonl.gz")), 1 << 16),
+                  StandardCharsets.UTF_8);
           writers.put(day, w);
         }
         w.write(n.toString());

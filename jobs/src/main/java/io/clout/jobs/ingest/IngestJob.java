@@ -31,19 +31,21 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Ingests one day's partition {@code <raw>/engagement/dt=D/} (and the identity files) into
- * {@code engagements}, {@code identities} and {@code rejected_events}. Rows carry the
- * {@code ingest_date} that delivered them, and each table write replaces exactly that day's rows,
- * so a rerun leaves the tables as the first run left them.
+ * Ingests one day's partition {@code <raw>/engagement/dt=D/} (and the identity files) into {@code
+ * engagements}, {@code identities} and {@code rejected_events}. Rows carry the {@code ingest_date}
+ * that delivered them, and each table write replaces exactly that day's rows, so a rerun leaves the
+ * tables as the first run left them.
  */
 public final class IngestJob {
   /**
    * Delta collects min/max statistics only on the columns reads filter by (the replaceWhere on
-   * ingest_date, the late-data rule, BI lookups by person, network and time), not on ids, text
-   * and file names: statistics on every column cost about a third of the write (docs/benchmarks.md).
+   * ingest_date, the late-data rule, BI lookups by person, network and time), not on ids, text and
+   * file names: statistics on every column cost about a third of the write (docs/benchmarks.md).
    */
   static final Map<String, String> ENGAGEMENTS_PROPERTIES =
-      Map.of("delta.dataSkippingStatsColumns", "ingest_date,occurred_at,network,actor_id,target_id,post_id");
+      Map.of(
+          "delta.dataSkippingStatsColumns",
+          "ingest_date,occurred_at,network,actor_id,target_id,post_id");
 
   private IngestJob() {}
 
@@ -53,7 +55,10 @@ public final class IngestJob {
     CloutConfig.Ingest ing = config.ingest();
     ValidationRules rules =
         new ValidationRules(
-            java.util.Set.copyOf(ing.networks()), ing.maxLineChars(), ing.maxAgeDays(), ing.futureSkewHours());
+            java.util.Set.copyOf(ing.networks()),
+            ing.maxLineChars(),
+            ing.maxAgeDays(),
+            ing.futureSkewHours());
     String raw = Tables.stripSlash(config.paths().raw());
     String partition = raw + "/engagement/dt=" + day;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -62,38 +67,67 @@ public final class IngestJob {
 
     Map<String, String> conf = new HashMap<>();
     hadoop.forEach(e -> conf.put(e.getKey(), e.getValue()));
-    Dataset<Row> events = parse(spark, eventFiles, new RawLines(RawLines.KIND_EVENT, rules, date, ing.rawTextCap(), conf));
+    Dataset<Row> events =
+        parse(
+            spark,
+            eventFiles,
+            new RawLines(RawLines.KIND_EVENT, rules, date, ing.rawTextCap(), conf));
     Dataset<Row> identityLines =
-        parse(spark, identityFiles, new RawLines(RawLines.KIND_IDENTITY, rules, date, ing.rawTextCap(), conf));
+        parse(
+            spark,
+            identityFiles,
+            new RawLines(RawLines.KIND_IDENTITY, rules, date, ing.rawTextCap(), conf));
 
     String engagementsPath = Tables.path(config, Tables.ENGAGEMENTS);
     Dataset<Row> earlierKeys =
         Delta.read(spark, engagementsPath)
-            .map(t -> t.where(col("ingest_date").notEqual(lit(day))
-                .and(col("event_date").geq(lit(rules.oldBound(date).toString().substring(0, 10)).cast("date")))))
+            .map(
+                t ->
+                    t.where(
+                        col("ingest_date")
+                            .notEqual(lit(day))
+                            .and(
+                                col("event_date")
+                                    .geq(
+                                        lit(rules.oldBound(date).toString().substring(0, 10))
+                                            .cast("date")))))
             .orElse(spark.createDataFrame(List.of(), RawLines.SCHEMA))
             .select("network", "event_id");
     // Parsing is the costly step, so the parsed lines are cached and read by every step after it.
     // Duplicates are found from the keys alone; there are few of them, and once cached and
     // counted, their size lets Spark broadcast them into the join that marks them.
     Dataset<Row> parsed = events.persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> duplicates = IngestTransforms.duplicateLines(parsed, earlierKeys).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> resolvedIdentities = IngestTransforms.resolveIdentities(identityLines).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> duplicates =
+        IngestTransforms.duplicateLines(parsed, earlierKeys)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> resolvedIdentities =
+        IngestTransforms.resolveIdentities(identityLines).persist(StorageLevel.MEMORY_AND_DISK());
     duplicates.count();
-    Dataset<Row> classified = IngestTransforms.withDuplicates(parsed, duplicates).unionByName(resolvedIdentities);
+    Dataset<Row> classified =
+        IngestTransforms.withDuplicates(parsed, duplicates).unionByName(resolvedIdentities);
     try {
       Counts counts = Counts.of(IngestTransforms.outcomeCounts(classified).collectAsList());
-      double rejectedFraction = counts.linesRead == 0 ? 0 : (double) counts.rejected / counts.linesRead;
+      double rejectedFraction =
+          counts.linesRead == 0 ? 0 : (double) counts.rejected / counts.linesRead;
       boolean tooMany = rejectedFraction > ing.maxRejectedFraction();
       if (!tooMany) {
         Delta.replaceWhere(
-            IngestTransforms.rejected(classified, day), Tables.path(config, Tables.REJECTED_EVENTS),
-            "ingest_date = '" + day + "'", "ingest_date");
-        IngestTransforms.identities(classified.where(col("record_kind").equalTo(RawLines.KIND_IDENTITY)))
-            .write().format("delta").mode("overwrite").save(Tables.path(config, Tables.IDENTITIES));
+            IngestTransforms.rejected(classified, day),
+            Tables.path(config, Tables.REJECTED_EVENTS),
+            "ingest_date = '" + day + "'",
+            "ingest_date");
+        IngestTransforms.identities(
+                classified.where(col("record_kind").equalTo(RawLines.KIND_IDENTITY)))
+            .write()
+            .format("delta")
+            .mode("overwrite")
+            .save(Tables.path(config, Tables.IDENTITIES));
         Delta.replaceWhere(
-            IngestTransforms.engagements(classified, day), engagementsPath,
-            "ingest_date = '" + day + "'", ENGAGEMENTS_PROPERTIES, "event_date");
+            IngestTransforms.engagements(classified, day),
+            engagementsPath,
+            "ingest_date = '" + day + "'",
+            ENGAGEMENTS_PROPERTIES,
+            "event_date");
       }
       Map<String, Long> versions = new TreeMap<>();
       for (String t : List.of(Tables.REJECTED_EVENTS, Tables.IDENTITIES, Tables.ENGAGEMENTS)) {
@@ -101,17 +135,30 @@ public final class IngestJob {
       }
       IngestReport report =
           new IngestReport(
-              day, tooMany ? "failed" : "ok", partition,
-              eventFiles.size(), counts.filesRejected, counts.fileReasons,
-              counts.linesRead, counts.accepted, counts.duplicates, counts.rejected, counts.byReason,
-              counts.identityLines, counts.identitiesAccepted, counts.identityLines - counts.identitiesAccepted,
-              versions, (System.nanoTime() - started) / 1_000_000, ConfigLoader.flatten(config));
+              day,
+              tooMany ? "failed" : "ok",
+              partition,
+              eventFiles.size(),
+              counts.filesRejected,
+              counts.fileReasons,
+              counts.linesRead,
+              counts.accepted,
+              counts.duplicates,
+              counts.rejected,
+              counts.byReason,
+              counts.identityLines,
+              counts.identitiesAccepted,
+              counts.identityLines - counts.identitiesAccepted,
+              versions,
+              (System.nanoTime() - started) / 1_000_000,
+              ConfigLoader.flatten(config));
       Reports.write(spark, Tables.reportPath(config, "ingest", day), report);
       if (tooMany) {
-        throw new CloutException(String.format(
-            "Cannot ingest %s: %.1f%% of lines rejected, above ingest.max-rejected-fraction %.2f; no table was changed. "
-                + "Top reasons %s. Fix the input, or raise the threshold with --set ingest.max-rejected-fraction=...",
-            day, 100 * rejectedFraction, ing.maxRejectedFraction(), counts.byReason));
+        throw new CloutException(
+            String.format(
+                "Cannot ingest %s: %.1f%% of lines rejected, above ingest.max-rejected-fraction %.2f; no table was changed. "
+                    + "Top reasons %s. Fix the input, or raise the threshold with --set ingest.max-rejected-fraction=...",
+                day, 100 * rejectedFraction, ing.maxRejectedFraction(), counts.byReason));
       }
       return report;
     } finally {
@@ -149,7 +196,8 @@ public final class IngestJob {
       return out;
     } catch (FileNotFoundException e) {
       if (required) {
-        throw new CloutException("Cannot ingest: no partition at " + folder + " (check --raw and --date)");
+        throw new CloutException(
+            "Cannot ingest: no partition at " + folder + " (check --raw and --date)");
       }
       return List.of();
     } catch (IOException e) {
@@ -159,8 +207,14 @@ public final class IngestJob {
 
   /** The report's counts, from one aggregation over the classified rows. */
   private record Counts(
-      long linesRead, long accepted, long duplicates, long rejected, long filesRejected,
-      long identityLines, long identitiesAccepted, Map<String, Long> byReason,
+      long linesRead,
+      long accepted,
+      long duplicates,
+      long rejected,
+      long filesRejected,
+      long identityLines,
+      long identitiesAccepted,
+      Map<String, Long> byReason,
       Map<String, Long> fileReasons) {
 
     static Counts of(List<Row> rows) {
@@ -195,7 +249,8 @@ public final class IngestJob {
           }
         }
       }
-      return new Counts(lines, accepted, dups, rejected, files, idLines, idOk, byReason, fileReasons);
+      return new Counts(
+          lines, accepted, dups, rejected, files, idLines, idOk, byReason, fileReasons);
     }
   }
 }

@@ -33,13 +33,21 @@ public record IngestReport(
   /** Whether the counts add up; a report that does not is a bug. */
   public boolean reconciles() {
     return linesRead == accepted + duplicates + rejected
-        && rejectedByReason.values().stream().mapToLong(Long::longValue).sum() == duplicates + rejected;
+        && rejectedByReason.values().stream().mapToLong(Long::longValue).sum()
+            == duplicates + rejected;
   }
 
   public String summary() {
     return String.format(
         "ingest %s: %s, %d files (%d rejected), %d lines = %d accepted + %d duplicates + %d rejected%s",
-        date, status, filesListed, filesRejected, linesRead, accepted, duplicates, rejected,
+        date,
+        status,
+        filesListed,
+        filesRejected,
+        linesRead,
+        accepted,
+        duplicates,
+        rejected,
         rejectedByReason.isEmpty() ? "" : " " + rejectedByReason);
   }
 }

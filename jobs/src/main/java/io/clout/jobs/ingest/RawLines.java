@@ -12,11 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +30,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads raw files on the executors and parses each line: one output row per line, or one row
- * for a whole file that is empty or cannot be read to its end. Lines are read with a bounded
- * buffer, so an over-long line costs no more memory than {@code ingest.max-line-chars}.
+ * Reads raw files on the executors and parses each line: one output row per line, or one row for a
+ * whole file that is empty or cannot be read to its end. Lines are read with a bounded buffer, so
+ * an over-long line costs no more memory than {@code ingest.max-line-chars}.
  *
  * <p>Spark's own text source is not used: with {@code ignoreCorruptFiles} it keeps the lines of a
- * truncated gzip file read before the damage and drops the rest without a trace, and without it
- * the whole job fails. Here a gzip file is first checked to its end, and a damaged one becomes a
- * single {@link Reason#UNREADABLE_FILE} row.
+ * truncated gzip file read before the damage and drops the rest without a trace, and without it the
+ * whole job fails. Here a gzip file is first checked to its end, and a damaged one becomes a single
+ * {@link Reason#UNREADABLE_FILE} row.
  */
 public final class RawLines implements FlatMapFunction<String, Row> {
   public static final String KIND_EVENT = "event";
@@ -187,10 +185,22 @@ public final class RawLines implements FlatMapFunction<String, Row> {
   private Row identityRow(String file, long n, String line, long length, Parsed<Identity> p) {
     Identity i = p.value();
     return row(
-        kind, file, n, cap(line), length,
-        p.isOk() ? null : p.reason().name(), p.detail(),
+        kind,
+        file,
+        n,
+        cap(line),
+        length,
+        p.isOk() ? null : p.reason().name(),
+        p.detail(),
         i == null ? null : i.network(),
-        null, null, null, null, null, null, null, null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
         i == null ? null : i.personId(),
         i == null ? null : i.accountId());
   }

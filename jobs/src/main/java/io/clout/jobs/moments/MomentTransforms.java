@@ -36,134 +36,293 @@ import org.apache.spark.sql.expressions.Window;
 public final class MomentTransforms {
   private MomentTransforms() {}
 
-  /** Engagements received from someone else, with the engager's score on the day (1 if unscored). */
+  /**
+   * Engagements received from someone else, with the engager's score on the day (1 if unscored).
+   */
   static Dataset<Row> received(Dataset<Row> personEvents, Dataset<Row> dayScores, ScoringParams p) {
     return InfluenceGraph.engagementsBetweenPeople(personEvents)
-        .join(dayScores.select(col("person_id").as("_sp"), col("score").as("engager_score")), col("actor_person").equalTo(col("_sp")), "left")
+        .join(
+            dayScores.select(col("person_id").as("_sp"), col("score").as("engager_score")),
+            col("actor_person").equalTo(col("_sp")),
+            "left")
         .drop("_sp")
         .withColumn("engager_score", coalesce(col("engager_score"), lit(ScoreMath.MIN_SCORE)))
         .withColumn("type_weight", InfluenceGraph.typeWeight(p));
   }
 
   /**
-   * Each person's top posts: moment_score = Σ type weight × engager's score, so an engagement
-   * from someone scoring 70 counts more than one from someone scoring 15. Every engager is listed,
+   * Each person's top posts: moment_score = Σ type weight × engager's score, so an engagement from
+   * someone scoring 70 counts more than one from someone scoring 15. Every engager is listed,
    * highest score first.
    */
-  public static Dataset<Row> moments(Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day, ScoringParams p, CloutConfig.Moments m) {
+  public static Dataset<Row> moments(
+      Dataset<Row> personEvents,
+      Dataset<Row> dayScores,
+      LocalDate day,
+      ScoringParams p,
+      CloutConfig.Moments m) {
     Dataset<Row> onPosts =
         received(personEvents, dayScores, p)
-            .join(authors(personEvents), col("network").equalTo(col("_an")).and(col("post_id").equalTo(col("_ap"))))
+            .join(
+                authors(personEvents),
+                col("network").equalTo(col("_an")).and(col("post_id").equalTo(col("_ap"))))
             .where(col("target_person").equalTo(col("_author")));
     Dataset<Row> perEngager =
-        onPosts.groupBy(col("target_person"), col("network"), col("post_id"), col("actor_person"), col("actor_id"))
-            .agg(sort_array(collect_set("type")).as("types"), count(lit(1)).as("engagements"), max("engager_score").as("score"));
-    Dataset<Row> engagers =
-        perEngager.groupBy(col("target_person").as("_t"), col("network").as("_n"), col("post_id").as("_p"))
-            .agg(collect_list(struct(col("actor_person").as("person_id"), col("actor_id").as("account_id"), col("network"),
-                col("types"), col("engagements"), col("score"))).as("engagers"))
-            .withColumn("engagers", expr("array_sort(engagers, (l, r) -> CASE WHEN l.score > r.score THEN -1 WHEN l.score < r.score THEN 1 "
-                + "WHEN l.person_id < r.person_id THEN -1 WHEN l.person_id > r.person_id THEN 1 ELSE 0 END)"));
-    Dataset<Row> posted =
-        personEvents.where(col("type").equalTo("post"))
-            .groupBy(col("network").as("_pn"), col("post_id").as("_pp")).agg(min("occurred_at").as("posted_at"));
-    Dataset<Row> stats =
-        onPosts.groupBy(col("target_person").as("person_id"), col("network"), col("post_id"))
+        onPosts
+            .groupBy(
+                col("target_person"),
+                col("network"),
+                col("post_id"),
+                col("actor_person"),
+                col("actor_id"))
             .agg(
-                bround(sum(col("type_weight").multiply(col("engager_score"))), 9).as("moment_score"),
+                sort_array(collect_set("type")).as("types"),
+                count(lit(1)).as("engagements"),
+                max("engager_score").as("score"));
+    Dataset<Row> engagers =
+        perEngager
+            .groupBy(
+                col("target_person").as("_t"), col("network").as("_n"), col("post_id").as("_p"))
+            .agg(
+                collect_list(
+                        struct(
+                            col("actor_person").as("person_id"),
+                            col("actor_id").as("account_id"),
+                            col("network"),
+                            col("types"),
+                            col("engagements"),
+                            col("score")))
+                    .as("engagers"))
+            .withColumn(
+                "engagers",
+                expr(
+                    "array_sort(engagers, (l, r) -> CASE WHEN l.score > r.score THEN -1 WHEN l.score < r.score THEN 1 "
+                        + "WHEN l.person_id < r.person_id THEN -1 WHEN l.person_id > r.person_id THEN 1 ELSE 0 END)"));
+    Dataset<Row> posted =
+        personEvents
+            .where(col("type").equalTo("post"))
+            .groupBy(col("network").as("_pn"), col("post_id").as("_pp"))
+            .agg(min("occurred_at").as("posted_at"));
+    Dataset<Row> stats =
+        onPosts
+            .groupBy(col("target_person").as("person_id"), col("network"), col("post_id"))
+            .agg(
+                bround(sum(col("type_weight").multiply(col("engager_score"))), 9)
+                    .as("moment_score"),
                 count(lit(1)).as("engagements"),
                 countDistinct("actor_person").as("distinct_engagers"),
-                typeCount("like"), typeCount("comment"), typeCount("reply"), typeCount("share"), typeCount("mention"),
+                typeCount("like"),
+                typeCount("comment"),
+                typeCount("reply"),
+                typeCount("share"),
+                typeCount("mention"),
                 min("occurred_at").as("first_engagement_at"),
                 max("occurred_at").as("last_engagement_at"));
     return stats
-        .withColumn("position", row_number().over(Window.partitionBy("person_id").orderBy(col("moment_score").desc(), col("post_id"))))
+        .withColumn(
+            "position",
+            row_number()
+                .over(
+                    Window.partitionBy("person_id")
+                        .orderBy(col("moment_score").desc(), col("post_id"))))
         .where(col("position").leq(m.topK()))
-        .join(engagers, col("person_id").equalTo(col("_t")).and(col("network").equalTo(col("_n"))).and(col("post_id").equalTo(col("_p"))))
-        .join(posted, col("network").equalTo(col("_pn")).and(col("post_id").equalTo(col("_pp"))), "left")
+        .join(
+            engagers,
+            col("person_id")
+                .equalTo(col("_t"))
+                .and(col("network").equalTo(col("_n")))
+                .and(col("post_id").equalTo(col("_p"))))
+        .join(
+            posted,
+            col("network").equalTo(col("_pn")).and(col("post_id").equalTo(col("_pp"))),
+            "left")
         .select(
-            lit(day.toString()).cast("date").as("score_date"), col("person_id"), col("position"), col("network"), col("post_id"),
-            col("posted_at"), col("moment_score"), col("engagements"), col("distinct_engagers"),
-            col("likes"), col("comments"), col("replies"), col("shares"), col("mentions"),
-            col("first_engagement_at"), col("last_engagement_at"), col("engagers"));
+            lit(day.toString()).cast("date").as("score_date"),
+            col("person_id"),
+            col("position"),
+            col("network"),
+            col("post_id"),
+            col("posted_at"),
+            col("moment_score"),
+            col("engagements"),
+            col("distinct_engagers"),
+            col("likes"),
+            col("comments"),
+            col("replies"),
+            col("shares"),
+            col("mentions"),
+            col("first_engagement_at"),
+            col("last_engagement_at"),
+            col("engagers"));
   }
 
   /**
-   * Each post's author: the actor of its post event where the window has it, else the target of
-   * its likes, comments and shares (which by contract target the author; a reply's or mention's
-   * target need not be the author).
+   * Each post's author: the actor of its post event where the window has it, else the target of its
+   * likes, comments and shares (which by contract target the author; a reply's or mention's target
+   * need not be the author).
    */
   static Dataset<Row> authors(Dataset<Row> personEvents) {
-    return personEvents.where(col("post_id").isNotNull().and(col("type").isin("post", "like", "comment", "share")))
+    return personEvents
+        .where(col("post_id").isNotNull().and(col("type").isin("post", "like", "comment", "share")))
         .groupBy(col("network").as("_an"), col("post_id").as("_ap"))
-        .agg(coalesce(min(when(col("type").equalTo("post"), col("actor_person"))), min("target_person")).as("_author"));
+        .agg(
+            coalesce(
+                    min(when(col("type").equalTo("post"), col("actor_person"))),
+                    min("target_person"))
+                .as("_author"));
   }
 
   /**
-   * Whom each person reached out to through comments, replies and mentions, how often, and
-   * whether the other answered: engaged back with them at or after the first outreach.
+   * Whom each person reached out to through comments, replies and mentions, how often, and whether
+   * the other answered: engaged back with them at or after the first outreach.
    */
-  public static Dataset<Row> outreach(Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day) {
+  public static Dataset<Row> outreach(
+      Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day) {
     Dataset<Row> between = InfluenceGraph.engagementsBetweenPeople(personEvents);
     Dataset<Row> out =
-        between.where(col("type").isin("comment", "reply", "mention"))
+        between
+            .where(col("type").isin("comment", "reply", "mention"))
             .groupBy(col("actor_person").as("person_id"), col("target_person").as("reached_id"))
-            .agg(typeCount("comment"), typeCount("reply"), typeCount("mention"), count(lit(1)).as("total"),
-                min("occurred_at").as("first_at"), max("occurred_at").as("last_at"));
+            .agg(
+                typeCount("comment"),
+                typeCount("reply"),
+                typeCount("mention"),
+                count(lit(1)).as("total"),
+                min("occurred_at").as("first_at"),
+                max("occurred_at").as("last_at"));
     Dataset<Row> back =
-        between.where(col("type").notEqual("follow"))
-            .select(col("actor_person").as("_ba"), col("target_person").as("_bt"), col("occurred_at").as("_bat"));
-    return out
-        .join(back, col("_ba").equalTo(col("reached_id")).and(col("_bt").equalTo(col("person_id"))).and(col("_bat").geq(col("first_at"))), "left")
-        .groupBy("person_id", "reached_id", "comments", "replies", "mentions", "total", "first_at", "last_at")
+        between
+            .where(col("type").notEqual("follow"))
+            .select(
+                col("actor_person").as("_ba"),
+                col("target_person").as("_bt"),
+                col("occurred_at").as("_bat"));
+    return out.join(
+            back,
+            col("_ba")
+                .equalTo(col("reached_id"))
+                .and(col("_bt").equalTo(col("person_id")))
+                .and(col("_bat").geq(col("first_at"))),
+            "left")
+        .groupBy(
+            "person_id",
+            "reached_id",
+            "comments",
+            "replies",
+            "mentions",
+            "total",
+            "first_at",
+            "last_at")
         .agg(min("_bat").as("answered_at"))
-        .join(dayScores.select(col("person_id").as("_sp"), col("score").as("reached_score")), col("reached_id").equalTo(col("_sp")), "left")
+        .join(
+            dayScores.select(col("person_id").as("_sp"), col("score").as("reached_score")),
+            col("reached_id").equalTo(col("_sp")),
+            "left")
         .select(
-            lit(day.toString()).cast("date").as("score_date"), col("person_id"), col("reached_id"), col("reached_score"),
-            col("comments"), col("replies"), col("mentions"), col("total"), col("first_at"), col("last_at"),
-            col("answered_at").isNotNull().as("answered"), col("answered_at"));
+            lit(day.toString()).cast("date").as("score_date"),
+            col("person_id"),
+            col("reached_id"),
+            col("reached_score"),
+            col("comments"),
+            col("replies"),
+            col("mentions"),
+            col("total"),
+            col("first_at"),
+            col("last_at"),
+            col("answered_at").isNotNull().as("answered"),
+            col("answered_at"));
   }
 
   /**
    * Engagers scoring at least max(min-score, own score + margin) whom the person never replied to
    * or engaged with after their first engagement.
    */
-  public static Dataset<Row> unansweredInfluencers(Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day, ScoringParams p, CloutConfig.Moments m) {
+  public static Dataset<Row> unansweredInfluencers(
+      Dataset<Row> personEvents,
+      Dataset<Row> dayScores,
+      LocalDate day,
+      ScoringParams p,
+      CloutConfig.Moments m) {
     Dataset<Row> engagedBy =
         received(personEvents, dayScores, p)
             .groupBy(col("target_person").as("person_id"), col("actor_person").as("engager_id"))
-            .agg(max("engager_score").as("engager_score"), count(lit(1)).as("engagements"), sort_array(collect_set("type")).as("types"),
-                min("occurred_at").as("first_engaged_at"), max("occurred_at").as("last_engaged_at"));
+            .agg(
+                max("engager_score").as("engager_score"),
+                count(lit(1)).as("engagements"),
+                sort_array(collect_set("type")).as("types"),
+                min("occurred_at").as("first_engaged_at"),
+                max("occurred_at").as("last_engaged_at"));
     Dataset<Row> own = dayScores.select(col("person_id").as("_op"), col("score").as("own_score"));
     Dataset<Row> responses =
         InfluenceGraph.engagementsBetweenPeople(personEvents)
-            .select(col("actor_person").as("_ra"), col("target_person").as("_rt"), col("occurred_at").as("_rat"));
+            .select(
+                col("actor_person").as("_ra"),
+                col("target_person").as("_rt"),
+                col("occurred_at").as("_rat"));
     return engagedBy
         .join(own, col("person_id").equalTo(col("_op")), "left")
-        .withColumn("threshold", greatest(lit(m.unansweredMinScore()), coalesce(col("own_score"), lit(ScoreMath.MIN_SCORE)).plus(m.unansweredMargin())))
+        .withColumn(
+            "threshold",
+            greatest(
+                lit(m.unansweredMinScore()),
+                coalesce(col("own_score"), lit(ScoreMath.MIN_SCORE)).plus(m.unansweredMargin())))
         .where(col("engager_score").geq(col("threshold")))
-        .join(responses, col("_ra").equalTo(col("person_id")).and(col("_rt").equalTo(col("engager_id"))).and(col("_rat").geq(col("first_engaged_at"))), "left_anti")
+        .join(
+            responses,
+            col("_ra")
+                .equalTo(col("person_id"))
+                .and(col("_rt").equalTo(col("engager_id")))
+                .and(col("_rat").geq(col("first_engaged_at"))),
+            "left_anti")
         .select(
-            lit(day.toString()).cast("date").as("score_date"), col("person_id"), col("own_score"), col("engager_id"), col("engager_score"),
-            col("threshold"), col("engagements"), col("types"), col("first_engaged_at"), col("last_engaged_at"));
+            lit(day.toString()).cast("date").as("score_date"),
+            col("person_id"),
+            col("own_score"),
+            col("engager_id"),
+            col("engager_score"),
+            col("threshold"),
+            col("engagements"),
+            col("types"),
+            col("first_engaged_at"),
+            col("last_engaged_at"));
   }
 
   /** Engagement received in the window, by network, by engagement type and by UTC hour of day. */
-  public static Dataset<Row> breakdown(Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day, ScoringParams p) {
-    Dataset<Row> r = received(personEvents, dayScores, p).withColumn("hour", hour(col("occurred_at")).cast("string"));
+  public static Dataset<Row> breakdown(
+      Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day, ScoringParams p) {
+    Dataset<Row> r =
+        received(personEvents, dayScores, p)
+            .withColumn("hour", hour(col("occurred_at")).cast("string"));
     Dataset<Row> out = null;
-    for (String[] dim : new String[][] {{"network", "network"}, {"engagement_type", "type"}, {"hour_of_day", "hour"}}) {
-      Dataset<Row> g = r.groupBy(col("target_person").as("person_id"), col(dim[1]).as("value"))
-          .agg(count(lit(1)).as("engagements"), countDistinct("actor_person").as("engagers"), bround(sum("type_weight"), 9).as("weight"),
-              bround(sum(col("type_weight").multiply(col("engager_score"))), 9).as("weighted_by_score"))
-          .withColumn("dimension", lit(dim[0]));
+    for (String[] dim :
+        new String[][] {
+          {"network", "network"}, {"engagement_type", "type"}, {"hour_of_day", "hour"}
+        }) {
+      Dataset<Row> g =
+          r.groupBy(col("target_person").as("person_id"), col(dim[1]).as("value"))
+              .agg(
+                  count(lit(1)).as("engagements"),
+                  countDistinct("actor_person").as("engagers"),
+                  bround(sum("type_weight"), 9).as("weight"),
+                  bround(sum(col("type_weight").multiply(col("engager_score"))), 9)
+                      .as("weighted_by_score"))
+              .withColumn("dimension", lit(dim[0]));
       out = out == null ? g : out.unionByName(g);
     }
-    return out.select(lit(day.toString()).cast("date").as("score_date"), col("person_id"), col("dimension"), col("value"),
-        col("engagements"), col("engagers"), col("weight"), col("weighted_by_score"));
+    return out.select(
+        lit(day.toString()).cast("date").as("score_date"),
+        col("person_id"),
+        col("dimension"),
+        col("value"),
+        col("engagements"),
+        col("engagers"),
+        col("weight"),
+        col("weighted_by_score"));
   }
 
   private static Column typeCount(String type) {
-    return sum(when(col("type").equalTo(type), 1).otherwise(0)).cast("long").as(type.equals("reply") ? "replies" : type + "s");
+    return sum(when(col("type").equalTo(type), 1).otherwise(0))
+        .cast("long")
+        .as(type.equals("reply") ? "replies" : type + "s");
   }
 }

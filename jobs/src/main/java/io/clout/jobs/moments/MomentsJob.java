@@ -18,15 +18,16 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * {@code clout moments --date D}: each person's top posts with their engagers, outreach,
- * unanswered influencers and what works, from the window's engagements and the day's scores.
- * Each table's day is replaced whole, so reruns neither lose nor duplicate a moment.
+ * {@code clout moments --date D}: each person's top posts with their engagers, outreach, unanswered
+ * influencers and what works, from the window's engagements and the day's scores. Each table's day
+ * is replaced whole, so reruns neither lose nor duplicate a moment.
  */
 public final class MomentsJob {
   private MomentsJob() {}
 
   /** Rows written per table. */
-  public record Report(String date, Map<String, Long> rows, Map<String, Long> tableVersions, long durationMs) {
+  public record Report(
+      String date, Map<String, Long> rows, Map<String, Long> tableVersions, long durationMs) {
     public String summary() {
       return "moments " + date + ": " + rows;
     }
@@ -36,30 +37,65 @@ public final class MomentsJob {
     long started = System.nanoTime();
     String scoresPath = Tables.path(config, Tables.SCORES);
     Dataset<Row> dayScores =
-        Delta.read(spark, scoresPath).map(s -> s.where(col("score_date").equalTo(lit(day.toString()).cast("date"))).select("person_id", "score"))
-            .orElseThrow(() -> new CloutException("Cannot build moments for " + day + ": no scores table; run ./clout score --date " + day + " first"))
+        Delta.read(spark, scoresPath)
+            .map(
+                s ->
+                    s.where(col("score_date").equalTo(lit(day.toString()).cast("date")))
+                        .select("person_id", "score"))
+            .orElseThrow(
+                () ->
+                    new CloutException(
+                        "Cannot build moments for "
+                            + day
+                            + ": no scores table; run ./clout score --date "
+                            + day
+                            + " first"))
             .persist(StorageLevel.MEMORY_AND_DISK());
     if (dayScores.isEmpty()) {
-      throw new CloutException("Cannot build moments for " + day + ": no scores for that day; run ./clout score --date " + day + " first");
+      throw new CloutException(
+          "Cannot build moments for "
+              + day
+              + ": no scores for that day; run ./clout score --date "
+              + day
+              + " first");
     }
-    Dataset<Row> engagements = spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS));
-    Dataset<Row> identities = spark.read().format("delta").load(Tables.path(config, Tables.IDENTITIES));
-    Dataset<Row> events = InfluenceGraph.personEvents(engagements, identities, day, config.scoring()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> engagements =
+        spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS));
+    Dataset<Row> identities =
+        spark.read().format("delta").load(Tables.path(config, Tables.IDENTITIES));
+    Dataset<Row> events =
+        InfluenceGraph.personEvents(engagements, identities, day, config.scoring())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Dataset<Row>> out = new LinkedHashMap<>();
-      out.put(Tables.MOMENTS, MomentTransforms.moments(events, dayScores, day, config.scoring(), config.moments()));
+      out.put(
+          Tables.MOMENTS,
+          MomentTransforms.moments(events, dayScores, day, config.scoring(), config.moments()));
       out.put(Tables.OUTREACH, MomentTransforms.outreach(events, dayScores, day));
-      out.put(Tables.UNANSWERED_INFLUENCERS, MomentTransforms.unansweredInfluencers(events, dayScores, day, config.scoring(), config.moments()));
-      out.put(Tables.ENGAGEMENT_BREAKDOWN, MomentTransforms.breakdown(events, dayScores, day, config.scoring()));
+      out.put(
+          Tables.UNANSWERED_INFLUENCERS,
+          MomentTransforms.unansweredInfluencers(
+              events, dayScores, day, config.scoring(), config.moments()));
+      out.put(
+          Tables.ENGAGEMENT_BREAKDOWN,
+          MomentTransforms.breakdown(events, dayScores, day, config.scoring()));
       Map<String, Long> rows = new LinkedHashMap<>();
       Map<String, Long> versions = new LinkedHashMap<>();
       for (Map.Entry<String, Dataset<Row>> e : out.entrySet()) {
         String path = Tables.path(config, e.getKey());
         Delta.replaceWhere(e.getValue(), path, "score_date = '" + day + "'", "score_date");
-        rows.put(e.getKey(), spark.read().format("delta").load(path).where(col("score_date").equalTo(lit(day.toString()).cast("date"))).count());
+        rows.put(
+            e.getKey(),
+            spark
+                .read()
+                .format("delta")
+                .load(path)
+                .where(col("score_date").equalTo(lit(day.toString()).cast("date")))
+                .count());
         versions.put(e.getKey(), Delta.version(spark, path));
       }
-      Report report = new Report(day.toString(), rows, versions, (System.nanoTime() - started) / 1_000_000);
+      Report report =
+          new Report(day.toString(), rows, versions, (System.nanoTime() - started) / 1_000_000);
       Reports.write(spark, Tables.reportPath(config, "moments", day.toString()), report);
       return report;
     } finally {

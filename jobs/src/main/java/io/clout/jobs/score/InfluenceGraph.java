@@ -36,34 +36,58 @@ public final class InfluenceGraph {
   private InfluenceGraph() {}
 
   /**
-   * The window's events with accounts resolved to persons: an account mapped in identities is
-   * its person; any other account is a person of its own, {@code network:account}. Only events
+   * The window's events with accounts resolved to persons: an account mapped in identities is its
+   * person; any other account is a person of its own, {@code network:account}. Only events
    * delivered by the scoring day count, so a backfill sees what a run on that day saw.
    */
-  public static Dataset<Row> personEvents(Dataset<Row> engagements, Dataset<Row> identities, LocalDate day, ScoringParams p) {
-    Dataset<Row> ids = identities.select(col("network").as("_net"), col("account_id").as("_acct"), col("person_id").as("_person"));
+  public static Dataset<Row> personEvents(
+      Dataset<Row> engagements, Dataset<Row> identities, LocalDate day, ScoringParams p) {
+    Dataset<Row> ids =
+        identities.select(
+            col("network").as("_net"),
+            col("account_id").as("_acct"),
+            col("person_id").as("_person"));
     Dataset<Row> window =
         engagements.where(
-            col("event_date").between(lit(day.minusDays(p.windowDays() - 1L).toString()).cast("date"), lit(day.toString()).cast("date"))
+            col("event_date")
+                .between(
+                    lit(day.minusDays(p.windowDays() - 1L).toString()).cast("date"),
+                    lit(day.toString()).cast("date"))
                 .and(col("ingest_date").leq(lit(day.toString()).cast("date"))));
     Dataset<Row> withActor =
-        window.join(broadcast(ids), col("network").equalTo(col("_net")).and(col("actor_id").equalTo(col("_acct"))), "left")
-            .withColumn("actor_person", coalesce(col("_person"), concat(col("network"), lit(":"), col("actor_id"))))
+        window
+            .join(
+                broadcast(ids),
+                col("network").equalTo(col("_net")).and(col("actor_id").equalTo(col("_acct"))),
+                "left")
+            .withColumn(
+                "actor_person",
+                coalesce(col("_person"), concat(col("network"), lit(":"), col("actor_id"))))
             .drop("_net", "_acct", "_person");
     return withActor
-        .join(broadcast(ids), col("network").equalTo(col("_net")).and(col("target_id").equalTo(col("_acct"))), "left")
+        .join(
+            broadcast(ids),
+            col("network").equalTo(col("_net")).and(col("target_id").equalTo(col("_acct"))),
+            "left")
         .withColumn(
             "target_person",
-            when(col("target_id").isNotNull(), coalesce(col("_person"), concat(col("network"), lit(":"), col("target_id")))))
+            when(
+                col("target_id").isNotNull(),
+                coalesce(col("_person"), concat(col("network"), lit(":"), col("target_id")))))
         .drop("_net", "_acct", "_person")
         .withColumn("age_days", datediff(lit(day.toString()).cast("date"), col("event_date")))
-        .withColumn("weight", typeWeight(p).multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))));
+        .withColumn(
+            "weight",
+            typeWeight(p).multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))));
   }
 
   /** The engagements that make edges: not posts, and not a person engaging with themself. */
   public static Dataset<Row> engagementsBetweenPeople(Dataset<Row> personEvents) {
     return personEvents.where(
-        col("type").notEqual("post").and(col("target_person").isNotNull()).and(col("actor_person").notEqual(col("target_person"))));
+        col("type")
+            .notEqual("post")
+            .and(col("target_person").isNotNull())
+            .and(col("actor_person").notEqual(col("target_person"))));
   }
 
   /**
@@ -76,58 +100,102 @@ public final class InfluenceGraph {
     Column cap = lit(p.pairDayCap());
     Dataset<Row> pairs =
         between
-            .groupBy(col("actor_person").as("src"), col("target_person").as("dst"), col("event_date"), col("age_days"))
+            .groupBy(
+                col("actor_person").as("src"),
+                col("target_person").as("dst"),
+                col("event_date"),
+                col("age_days"))
             .agg(sum(typeWeight(p)).as("s"))
-            .withColumn("v", cap.multiply(lit(1).minus(exp(col("s").divide(cap).multiply(-1))))
-                .multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))))
+            .withColumn(
+                "v",
+                cap.multiply(lit(1).minus(exp(col("s").divide(cap).multiply(-1))))
+                    .multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))))
             .groupBy("src", "dst")
             // Rounded far below any visible digit: a sum of doubles depends on the order Spark
             // adds them in, and a rerun must give the same bits.
             .agg(bround(sum("v"), 12).as("a"));
-    Dataset<Row> reverse = pairs.select(col("src").as("_rdst"), col("dst").as("_rsrc"), col("a").as("a_reverse"));
+    Dataset<Row> reverse =
+        pairs.select(col("src").as("_rdst"), col("dst").as("_rsrc"), col("a").as("a_reverse"));
     Dataset<Row> posts = posts(personEvents);
     return pairs
-        .join(reverse, col("src").equalTo(col("_rsrc")).and(col("dst").equalTo(col("_rdst"))), "left")
+        .join(
+            reverse, col("src").equalTo(col("_rsrc")).and(col("dst").equalTo(col("_rdst"))), "left")
         .drop("_rsrc", "_rdst")
         .withColumn("a_reverse", coalesce(col("a_reverse"), lit(0.0)))
-        .withColumn("b", col("a").minus(lit(p.mutualPenalty()).multiply(
-            greatest(lit(0.0), least(col("a"), col("a_reverse")).minus(p.mutualThreshold())))))
-        .join(posts.select(col("person_id").as("_p"), col("posts").as("dst_posts")), col("dst").equalTo(col("_p")), "left")
+        .withColumn(
+            "b",
+            col("a")
+                .minus(
+                    lit(p.mutualPenalty())
+                        .multiply(
+                            greatest(
+                                lit(0.0),
+                                least(col("a"), col("a_reverse")).minus(p.mutualThreshold())))))
+        .join(
+            posts.select(col("person_id").as("_p"), col("posts").as("dst_posts")),
+            col("dst").equalTo(col("_p")),
+            "left")
         .drop("_p")
         .withColumn("dst_posts", coalesce(col("dst_posts"), lit(0L)))
-        .withColumn("output_factor", when(col("dst_posts").leq(p.outputReferencePosts()), lit(1.0))
-            .otherwise(pow(col("dst_posts").divide(p.outputReferencePosts()), -p.outputExponent())))
+        .withColumn(
+            "output_factor",
+            when(col("dst_posts").leq(p.outputReferencePosts()), lit(1.0))
+                .otherwise(
+                    pow(col("dst_posts").divide(p.outputReferencePosts()), -p.outputExponent())))
         .withColumn("c", col("b").multiply(col("output_factor")))
         .withColumn("p", bround(col("c").divide(sum("a").over(Window.partitionBy("src"))), 12));
   }
 
   /** Posts each person authored in the window. */
   public static Dataset<Row> posts(Dataset<Row> personEvents) {
-    return personEvents.where(col("type").equalTo("post")).groupBy(col("actor_person").as("person_id")).agg(count("*").as("posts"));
+    return personEvents
+        .where(col("type").equalTo("post"))
+        .groupBy(col("actor_person").as("person_id"))
+        .agg(count("*").as("posts"));
   }
 
   /**
-   * Every person in the window with what scoring needs besides rank: posts, weight given to
-   * others (after the discounts), whether they acted on the scoring day, and their networks.
+   * Every person in the window with what scoring needs besides rank: posts, weight given to others
+   * (after the discounts), whether they acted on the scoring day, and their networks.
    */
   public static Dataset<Row> nodes(Dataset<Row> personEvents, Dataset<Row> edges, LocalDate day) {
     Dataset<Row> asActor =
-        personEvents.select(col("actor_person").as("person_id"), col("network"), col("event_date"), lit(true).as("acted"));
+        personEvents.select(
+            col("actor_person").as("person_id"),
+            col("network"),
+            col("event_date"),
+            lit(true).as("acted"));
     Dataset<Row> asTarget =
-        personEvents.where(col("target_person").isNotNull())
-            .select(col("target_person").as("person_id"), col("network"), col("event_date"), lit(false).as("acted"));
+        personEvents
+            .where(col("target_person").isNotNull())
+            .select(
+                col("target_person").as("person_id"),
+                col("network"),
+                col("event_date"),
+                lit(false).as("acted"));
     Dataset<Row> people =
-        asActor.unionByName(asTarget)
+        asActor
+            .unionByName(asTarget)
             .groupBy("person_id")
             .agg(
                 sort_array(collect_set("network")).as("networks"),
-                max(when(col("acted").and(col("event_date").equalTo(lit(day.toString()).cast("date"))), lit(true)).otherwise(lit(false)))
+                max(when(
+                            col("acted")
+                                .and(col("event_date").equalTo(lit(day.toString()).cast("date"))),
+                            lit(true))
+                        .otherwise(lit(false)))
                     .as("acted_today"));
-    Dataset<Row> given = edges.groupBy(col("src").as("_g")).agg(bround(sum("b"), 9).as("given_weight"));
+    Dataset<Row> given =
+        edges.groupBy(col("src").as("_g")).agg(bround(sum("b"), 9).as("given_weight"));
     Dataset<Row> received =
-        edges.groupBy(col("dst").as("_r")).agg(bround(sum("c"), 9).as("received_weight"), countDistinct("src").as("engagers"));
+        edges
+            .groupBy(col("dst").as("_r"))
+            .agg(bround(sum("c"), 9).as("received_weight"), countDistinct("src").as("engagers"));
     return people
-        .join(posts(personEvents).withColumnRenamed("person_id", "_p"), col("person_id").equalTo(col("_p")), "left")
+        .join(
+            posts(personEvents).withColumnRenamed("person_id", "_p"),
+            col("person_id").equalTo(col("_p")),
+            "left")
         .join(given, col("person_id").equalTo(col("_g")), "left")
         .join(received, col("person_id").equalTo(col("_r")), "left")
         .select(

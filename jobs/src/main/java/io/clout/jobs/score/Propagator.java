@@ -25,9 +25,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids (long ids too, in
  * memory), on one of two paths that compute the same numbers: in memory on one executor when the
- * graph has at most {@code scoring.local-max-edges} edges (arrays, no shuffles per iteration), or as a distributed
- * join-and-aggregate loop with its lineage cut every {@code scoring.checkpoint-every} iterations.
- * Returns (person_id, rank, iterations) for every node that has an edge.
+ * graph has at most {@code scoring.local-max-edges} edges (arrays, no shuffles per iteration), or
+ * as a distributed join-and-aggregate loop with its lineage cut every {@code
+ * scoring.checkpoint-every} iterations. Returns (person_id, rank, iterations) for every node that
+ * has an edge.
  */
 public final class Propagator {
   public static final StructType RANKS =
@@ -38,7 +39,8 @@ public final class Propagator {
 
   private Propagator() {}
 
-  public record Settings(double damping, double tolerance, int maxIterations, int checkpointEvery, long localMaxEdges)
+  public record Settings(
+      double damping, double tolerance, int maxIterations, int checkpointEvery, long localMaxEdges)
       implements java.io.Serializable {}
 
   public static Dataset<Row> ranks(Dataset<Row> edges, long edgeCount, Settings s) {
@@ -46,20 +48,21 @@ public final class Propagator {
   }
 
   /**
-   * All edges into one partition, ranked there with arrays: the fast path for graphs that fit.
-   * Ids may be strings or longs; long ids (already numbered, as GraphX wants them) skip hashing
+   * All edges into one partition, ranked there with arrays: the fast path for graphs that fit. Ids
+   * may be strings or longs; long ids (already numbered, as GraphX wants them) skip hashing
    * strings, and come back as their decimal text in person_id.
    */
   public static Dataset<Row> inMemory(Dataset<Row> edges, Settings s) {
-    return edges.select(col("src"), col("dst"), col("p"))
+    return edges
+        .select(col("src"), col("dst"), col("p"))
         .coalesce(1)
         .mapPartitions(new InMemoryRank(s), RowEncoder.encoderFor(RANKS));
   }
 
   /**
    * Executor side of {@link #inMemory}: ids to dense ints numbered in id order, edges ordered by
-   * (dst, src) with two counting sorts, CSR propagation, ids back. Whatever order the rows
-   * arrive in, every rank is summed in the same order: the same bits on every run.
+   * (dst, src) with two counting sorts, CSR propagation, ids back. Whatever order the rows arrive
+   * in, every rank is summed in the same order: the same bits on every run.
    */
   static final class InMemoryRank implements MapPartitionsFunction<Row, Row> {
     private final Settings s;
@@ -102,7 +105,8 @@ public final class Propagator {
         d2[k] = relabel[dst.a[e]];
         p2[k] = p[e];
       }
-      Propagation.Result result = Propagation.run(n, s2, d2, p2, s.damping(), s.tolerance(), s.maxIterations());
+      Propagation.Result result =
+          Propagation.run(n, s2, d2, p2, s.damping(), s.tolerance(), s.maxIterations());
       double[] ranks = result.ranks();
       List<Row> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -111,7 +115,9 @@ public final class Propagator {
       return out.iterator();
     }
 
-    /** Edge indices sorted by (relabelled dst, relabelled src): a stable counting sort on each key. */
+    /**
+     * Edge indices sorted by (relabelled dst, relabelled src): a stable counting sort on each key.
+     */
     static int[] orderByDstThenSrc(int n, int[] src, int[] dst, int m, int[] relabel) {
       int[] bySrc = countingSort(n, src, m, relabel, null);
       return countingSort(n, dst, m, relabel, bySrc);
@@ -138,7 +144,10 @@ public final class Propagator {
   interface Index {
     int id(Row r, int column);
 
-    /** relabel[first-seen number] = position in sorted id order; afterwards {@link #name} reads by position. */
+    /**
+     * relabel[first-seen number] = position in sorted id order; afterwards {@link #name} reads by
+     * position.
+     */
     int[] relabelInIdOrder();
 
     String name(int position);
@@ -271,7 +280,8 @@ public final class Propagator {
    */
   public static Dataset<Row> distributed(Dataset<Row> edges, Settings s) {
     Dataset<Row> e = edges.select(col("src"), col("dst"), col("p")).repartition(col("src")).cache();
-    Dataset<Row> nodes = e.select(col("src").as("id")).union(e.select(col("dst").as("id"))).distinct().cache();
+    Dataset<Row> nodes =
+        e.select(col("src").as("id")).union(e.select(col("dst").as("id"))).distinct().cache();
     long n = nodes.count();
     Dataset<Row> ranks = nodes.withColumn("r", lit(1.0)).localCheckpoint();
     int it = 0;
@@ -281,16 +291,23 @@ public final class Propagator {
               .groupBy(col("dst"))
               .agg(sum(col("p").multiply(col("r"))).as("in"));
       Dataset<Row> next =
-          nodes.join(contributions, col("id").equalTo(col("dst")), "left")
-              .select(col("id"), lit(1 - s.damping()).plus(lit(s.damping()).multiply(coalesce(col("in"), lit(0.0)))).as("r"));
+          nodes
+              .join(contributions, col("id").equalTo(col("dst")), "left")
+              .select(
+                  col("id"),
+                  lit(1 - s.damping())
+                      .plus(lit(s.damping()).multiply(coalesce(col("in"), lit(0.0))))
+                      .as("r"));
       it++;
       // Cut the lineage regularly; the change below would otherwise recompute every iteration.
       next = it % s.checkpointEvery() == 0 ? next.localCheckpoint() : next.cache();
       double change =
-          next.as("n").join(ranks.as("o"), col("n.id").equalTo(col("o.id")))
-              .agg(sum(abs(col("n.r").minus(col("o.r")))))
-              .as(Encoders.DOUBLE())
-              .first() / Math.max(1, n);
+          next.as("n")
+                  .join(ranks.as("o"), col("n.id").equalTo(col("o.id")))
+                  .agg(sum(abs(col("n.r").minus(col("o.r")))))
+                  .as(Encoders.DOUBLE())
+                  .first()
+              / Math.max(1, n);
       ranks.unpersist();
       ranks = next;
       if (change < s.tolerance()) {
@@ -301,6 +318,7 @@ public final class Propagator {
     nodes.unpersist();
     // Sums over shuffled rows come in no fixed order; rounding far below any visible digit keeps
     // reruns bit-identical.
-    return ranks.select(col("id").as("person_id"), bround(col("r"), 12).as("rank"), lit(it).as("iterations"));
+    return ranks.select(
+        col("id").as("person_id"), bround(col("r"), 12).as("rank"), lit(it).as("iterations"));
   }
 }

@@ -36,8 +36,14 @@ public final class ScoreJob {
     ScoringParams p = config.scoring();
     Dataset<Row> engagements =
         Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
-            .orElseThrow(() -> new CloutException("Cannot score " + day + ": no engagements table under "
-                + config.paths().warehouse() + "; run ./clout ingest first"));
+            .orElseThrow(
+                () ->
+                    new CloutException(
+                        "Cannot score "
+                            + day
+                            + ": no engagements table under "
+                            + config.paths().warehouse()
+                            + "; run ./clout ingest first"));
     Dataset<Row> identities = identities(spark, config);
     Dataset<Row> previous = previousScores(spark, config, day);
 
@@ -54,9 +60,16 @@ public final class ScoreJob {
       Maintenance.enableChangeFeed(spark, Tables.path(config, Tables.SCORES));
       refreshCurrent(spark, config);
 
-      Row stats = scores.selectExpr(
-          "count(*) n", "percentile(score, 0.1) p10", "percentile(score, 0.5) p50", "percentile(score, 0.9) p90",
-          "max(score) mx", "count_if(score >= 80) top").first();
+      Row stats =
+          scores
+              .selectExpr(
+                  "count(*) n",
+                  "percentile(score, 0.1) p10",
+                  "percentile(score, 0.5) p50",
+                  "percentile(score, 0.9) p90",
+                  "max(score) mx",
+                  "count_if(score >= 80) top")
+              .first();
       Map<String, Double> q = new LinkedHashMap<>();
       q.put("p10", stats.getAs("p10"));
       q.put("p50", stats.getAs("p50"));
@@ -67,11 +80,21 @@ public final class ScoreJob {
       for (String t : List.of(Tables.SCORES, Tables.SCORE_DRIVERS, Tables.CURRENT_SCORES)) {
         versions.put(t, Delta.version(spark, Tables.path(config, t)));
       }
-      ScoreReport report = new ScoreReport(
-          day.toString(), p.modelVersion(), c.events().count(), c.nodes().count(), edgeCount,
-          edgeCount <= p.localMaxEdges() ? "in-memory" : "distributed", rankInfo.<Integer>getAs("it"),
-          stats.<Long>getAs("n"), q, stats.<Long>getAs("top"), versions,
-          (System.nanoTime() - started) / 1_000_000, ConfigLoader.flatten(config));
+      ScoreReport report =
+          new ScoreReport(
+              day.toString(),
+              p.modelVersion(),
+              c.events().count(),
+              c.nodes().count(),
+              edgeCount,
+              edgeCount <= p.localMaxEdges() ? "in-memory" : "distributed",
+              rankInfo.<Integer>getAs("it"),
+              stats.<Long>getAs("n"),
+              q,
+              stats.<Long>getAs("top"),
+              versions,
+              (System.nanoTime() - started) / 1_000_000,
+              ConfigLoader.flatten(config));
       Reports.write(spark, Tables.reportPath(config, "score", day.toString()), report);
       scores.unpersist();
       return report;
@@ -81,7 +104,13 @@ public final class ScoreJob {
   }
 
   /** The day's graph, ranks and scores, before anything is written. */
-  public record Computed(Dataset<Row> events, Dataset<Row> edges, long edgeCount, Dataset<Row> ranks, Dataset<Row> nodes, Dataset<Row> scores) {
+  public record Computed(
+      Dataset<Row> events,
+      Dataset<Row> edges,
+      long edgeCount,
+      Dataset<Row> ranks,
+      Dataset<Row> nodes,
+      Dataset<Row> scores) {
     public void release() {
       ranks.unpersist();
       edges.unpersist();
@@ -93,14 +122,31 @@ public final class ScoreJob {
    * The pure part of scoring: engagements, identities and yesterday's scores in, today's scores
    * out. The edge count chooses the propagation path.
    */
-  public static Computed compute(Dataset<Row> engagements, Dataset<Row> identities, Dataset<Row> previous, LocalDate day, ScoringParams p) {
-    Dataset<Row> events = InfluenceGraph.personEvents(engagements, identities, day, p).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> edges = InfluenceGraph.edges(events, day, p).persist(StorageLevel.MEMORY_AND_DISK());
+  public static Computed compute(
+      Dataset<Row> engagements,
+      Dataset<Row> identities,
+      Dataset<Row> previous,
+      LocalDate day,
+      ScoringParams p) {
+    Dataset<Row> events =
+        InfluenceGraph.personEvents(engagements, identities, day, p)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> edges =
+        InfluenceGraph.edges(events, day, p).persist(StorageLevel.MEMORY_AND_DISK());
     long edgeCount = edges.count();
-    Propagator.Settings settings = new Propagator.Settings(p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
-    Dataset<Row> ranks = Propagator.ranks(edges, edgeCount, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    Propagator.Settings settings =
+        new Propagator.Settings(
+            p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
+    Dataset<Row> ranks =
+        Propagator.ranks(edges, edgeCount, settings).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> nodes = InfluenceGraph.nodes(events, edges, day);
-    return new Computed(events, edges, edgeCount, ranks, nodes, ScoreTransforms.scores(nodes, ranks, previous, day, p));
+    return new Computed(
+        events,
+        edges,
+        edgeCount,
+        ranks,
+        nodes,
+        ScoreTransforms.scores(nodes, ranks, previous, day, p));
   }
 
   /**
@@ -114,36 +160,65 @@ public final class ScoreJob {
       return none;
     }
     Dataset<Row> all = spark.read().format("delta").load(path);
-    Row latestBefore = all.where(col("score_date").lt(lit(day.toString()).cast("date"))).agg(max("score_date")).first();
+    Row latestBefore =
+        all.where(col("score_date").lt(lit(day.toString()).cast("date")))
+            .agg(max("score_date"))
+            .first();
     if (latestBefore.isNullAt(0)) {
       return none;
     }
     LocalDate latest = latestBefore.<Date>getAs(0).toLocalDate();
     if (!latest.equals(day.minusDays(1))) {
-      throw new CloutException("Cannot score " + day + ": the latest earlier scores are of " + latest
-          + ", not " + day.minusDays(1) + "; days build on each other, so run ./clout backfill --from "
-          + latest.plusDays(1) + " --to " + day);
+      throw new CloutException(
+          "Cannot score "
+              + day
+              + ": the latest earlier scores are of "
+              + latest
+              + ", not "
+              + day.minusDays(1)
+              + "; days build on each other, so run ./clout backfill --from "
+              + latest.plusDays(1)
+              + " --to "
+              + day);
     }
-    return all.where(col("score_date").equalTo(lit(latest.toString()).cast("date"))).select("person_id", "score");
+    return all.where(col("score_date").equalTo(lit(latest.toString()).cast("date")))
+        .select("person_id", "score");
   }
 
-  /** The identities table, or no rows (network, account_id, person_id) before the first ingest of any. */
+  /**
+   * The identities table, or no rows (network, account_id, person_id) before the first ingest of
+   * any.
+   */
   public static Dataset<Row> identities(SparkSession spark, CloutConfig config) {
     return Delta.read(spark, Tables.path(config, Tables.IDENTITIES))
-        .orElse(spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) network", "CAST(NULL AS STRING) account_id", "CAST(NULL AS STRING) person_id").limit(0));
+        .orElse(
+            spark
+                .emptyDataFrame()
+                .selectExpr(
+                    "CAST(NULL AS STRING) network",
+                    "CAST(NULL AS STRING) account_id",
+                    "CAST(NULL AS STRING) person_id")
+                .limit(0));
   }
 
   /** Yesterday's scores (person_id, score) when there are none: a person's first day. */
   public static Dataset<Row> noPreviousScores(SparkSession spark) {
-    return spark.emptyDataFrame().selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score").limit(0);
+    return spark
+        .emptyDataFrame()
+        .selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score")
+        .limit(0);
   }
 
   /** current_scores holds the newest day of scores; a backfill of older days leaves it alone. */
   static void refreshCurrent(SparkSession spark, CloutConfig config) {
     Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
     Row newest = scores.agg(max("score_date")).first();
-    scores.where(col("score_date").equalTo(lit(newest.get(0))))
-        .write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+    scores
+        .where(col("score_date").equalTo(lit(newest.get(0))))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("overwriteSchema", "true")
         .save(Tables.path(config, Tables.CURRENT_SCORES));
   }
 }

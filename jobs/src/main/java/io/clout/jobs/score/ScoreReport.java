@@ -24,7 +24,14 @@ public record ScoreReport(
   public String summary() {
     return String.format(
         "score %s: %d persons scored from %d events, %d edges; propagation %s, %d iterations; median score %.2f, p90 %.2f, max %.2f",
-        date, scored, events, edges, propagationPath, iterations,
-        scoreQuantiles.getOrDefault("p50", 0.0), scoreQuantiles.getOrDefault("p90", 0.0), scoreQuantiles.getOrDefault("max", 0.0));
+        date,
+        scored,
+        events,
+        edges,
+        propagationPath,
+        iterations,
+        scoreQuantiles.getOrDefault("p50", 0.0),
+        scoreQuantiles.getOrDefault("p90", 0.0),
+        scoreQuantiles.getOrDefault("max", 0.0));
   }
 }

@@ -36,22 +36,44 @@ public final class ScoreTransforms {
    * @param ranks (person_id, rank); people missing have the teleport rank 1 - d
    * @param previous yesterday's scores (person_id, score), possibly empty
    */
-  public static Dataset<Row> scores(Dataset<Row> nodes, Dataset<Row> ranks, Dataset<Row> previous, LocalDate day, ScoringParams p) {
+  public static Dataset<Row> scores(
+      Dataset<Row> nodes,
+      Dataset<Row> ranks,
+      Dataset<Row> previous,
+      LocalDate day,
+      ScoringParams p) {
     double teleport = 1 - p.damping();
     Dataset<Row> today =
         nodes
-            .join(ranks.select(col("person_id").as("_rp"), col("rank").as("_rank")), col("person_id").equalTo(col("_rp")), "left")
+            .join(
+                ranks.select(col("person_id").as("_rp"), col("rank").as("_rank")),
+                col("person_id").equalTo(col("_rp")),
+                "left")
             .withColumn("propagated_rank", coalesce(col("_rank"), lit(teleport)))
             .drop("_rp", "_rank")
-            .withColumn("outreach_bonus", bround(lit(p.outreachWeight()).multiply(lit(1).minus(exp(col("given_weight").divide(-p.outreachReference())))), 12))
+            .withColumn(
+                "outreach_bonus",
+                bround(
+                    lit(p.outreachWeight())
+                        .multiply(
+                            lit(1).minus(exp(col("given_weight").divide(-p.outreachReference())))),
+                    12))
             .withColumn("raw_influence", col("propagated_rank").plus(col("outreach_bonus")))
             .withColumn("target_score", calibrate(col("raw_influence"), p))
             .withColumn("in_graph", lit(true));
-    Dataset<Row> prev = previous.select(col("person_id").as("_pp"), col("score").as("previous_score"));
+    Dataset<Row> prev =
+        previous.select(col("person_id").as("_pp"), col("score").as("previous_score"));
     Column inactive = not(coalesce(col("acted_today"), lit(false)));
     Column hasPrev = col("previous_score").isNotNull();
-    Column wanted = when(inactive, least(col("target_score"), col("previous_score").minus(p.inactivityDrop()))).otherwise(col("target_score"));
-    Column published = bround(greatest(lit(ScoreMath.MIN_SCORE), greatest(col("previous_score").minus(p.maxDailyDrop()), col("_wanted"))), 2);
+    Column wanted =
+        when(inactive, least(col("target_score"), col("previous_score").minus(p.inactivityDrop())))
+            .otherwise(col("target_score"));
+    Column published =
+        bround(
+            greatest(
+                lit(ScoreMath.MIN_SCORE),
+                greatest(col("previous_score").minus(p.maxDailyDrop()), col("_wanted"))),
+            2);
     return today
         .join(prev, col("person_id").equalTo(col("_pp")), "full_outer")
         .withColumn("person_id", coalesce(col("person_id"), col("_pp")))
@@ -63,10 +85,22 @@ public final class ScoreTransforms {
         .withColumn("acted_today", coalesce(col("acted_today"), lit(false)))
         .withColumn("_wanted", wanted)
         .withColumn("score", when(hasPrev, published).otherwise(col("target_score")))
-        .withColumn("score_change", when(hasPrev, bround(col("score").minus(col("previous_score")), 2)))
-        .withColumn("inactivity_adjustment", when(hasPrev, bround(col("_wanted").minus(col("target_score")), 2)).otherwise(lit(0.0)))
-        .withColumn("drop_cap_adjustment", when(hasPrev, bround(col("score").minus(col("_wanted")), 2)).otherwise(lit(0.0)))
-        .withColumn("rank", row_number().over(Window.orderBy(col("score").desc(), col("raw_influence").desc_nulls_last(), col("person_id"))))
+        .withColumn(
+            "score_change", when(hasPrev, bround(col("score").minus(col("previous_score")), 2)))
+        .withColumn(
+            "inactivity_adjustment",
+            when(hasPrev, bround(col("_wanted").minus(col("target_score")), 2)).otherwise(lit(0.0)))
+        .withColumn(
+            "drop_cap_adjustment",
+            when(hasPrev, bround(col("score").minus(col("_wanted")), 2)).otherwise(lit(0.0)))
+        .withColumn(
+            "rank",
+            row_number()
+                .over(
+                    Window.orderBy(
+                        col("score").desc(),
+                        col("raw_influence").desc_nulls_last(),
+                        col("person_id"))))
         .select(
             lit(day.toString()).cast("date").as("score_date"),
             col("person_id"),
@@ -92,63 +126,165 @@ public final class ScoreTransforms {
 
   /** base + points-per-decade * log10(influence / (1 - d)), clamped to 1-100, two decimals. */
   static Column calibrate(Column influence, ScoringParams p) {
-    Column s = lit(p.calibrationBase()).plus(lit(p.calibrationPointsPerDecade()).multiply(log10(influence.divide(1 - p.damping()))));
+    Column s =
+        lit(p.calibrationBase())
+            .plus(
+                lit(p.calibrationPointsPerDecade())
+                    .multiply(log10(influence.divide(1 - p.damping()))));
     return bround(least(lit(ScoreMath.MAX_SCORE), greatest(lit(ScoreMath.MIN_SCORE), s)), 2);
   }
 
   /**
    * What drove each score: the top engagers and posts by their share of the propagated rank, the
-   * top engagers of the day itself, the outreach bonus, and the parts of the day's change in
-   * points ({@code model_change + inactivity_decay + drop_cap = score_change}).
+   * top engagers of the day itself, the outreach bonus, and the parts of the day's change in points
+   * ({@code model_change + inactivity_decay + drop_cap = score_change}).
    */
   public static Dataset<Row> drivers(
-      Dataset<Row> edges, Dataset<Row> ranks, Dataset<Row> personEvents, Dataset<Row> scores, LocalDate day, ScoringParams p) {
+      Dataset<Row> edges,
+      Dataset<Row> ranks,
+      Dataset<Row> personEvents,
+      Dataset<Row> scores,
+      LocalDate day,
+      ScoringParams p) {
     Dataset<Row> srcRank = ranks.select(col("person_id").as("_s"), col("rank").as("_src_rank"));
     Dataset<Row> contrib =
-        edges.join(srcRank, col("src").equalTo(col("_s")))
-            .select(col("src"), col("dst"), bround(lit(p.damping()).multiply(col("p")).multiply(col("_src_rank")), 12).as("contribution"));
+        edges
+            .join(srcRank, col("src").equalTo(col("_s")))
+            .select(
+                col("src"),
+                col("dst"),
+                bround(lit(p.damping()).multiply(col("p")).multiply(col("_src_rank")), 12)
+                    .as("contribution"));
     // Each pair's contribution split over the posts it engaged with, and over today vs before.
     Dataset<Row> pairWeights =
         InfluenceGraph.engagementsBetweenPeople(personEvents)
-            .select(col("actor_person").as("src"), col("target_person").as("dst"), col("post_id"), col("weight"),
-                when(col("age_days").equalTo(0), col("weight")).otherwise(lit(0.0)).as("weight_today"))
+            .select(
+                col("actor_person").as("src"),
+                col("target_person").as("dst"),
+                col("post_id"),
+                col("weight"),
+                when(col("age_days").equalTo(0), col("weight"))
+                    .otherwise(lit(0.0))
+                    .as("weight_today"))
             .withColumn("_pair_total", sum("weight").over(Window.partitionBy("src", "dst")));
     Dataset<Row> withShares =
         pairWeights
-            .join(contrib.select(col("src").as("_cs"), col("dst").as("_cd"), col("contribution")),
+            .join(
+                contrib.select(col("src").as("_cs"), col("dst").as("_cd"), col("contribution")),
                 col("src").equalTo(col("_cs")).and(col("dst").equalTo(col("_cd"))))
             .drop("_cs", "_cd")
-            .withColumn("_part", when(col("_pair_total").gt(0), col("contribution").multiply(col("weight")).divide(col("_pair_total"))).otherwise(lit(0.0)))
-            .withColumn("_today", when(col("_pair_total").gt(0), col("contribution").multiply(col("weight_today")).divide(col("_pair_total"))).otherwise(lit(0.0)));
-    Dataset<Row> engagers = top(contrib.select(col("dst").as("person_id"), col("src").as("driver_id"), col("contribution").as("value")), "engager", p);
+            .withColumn(
+                "_part",
+                when(
+                        col("_pair_total").gt(0),
+                        col("contribution").multiply(col("weight")).divide(col("_pair_total")))
+                    .otherwise(lit(0.0)))
+            .withColumn(
+                "_today",
+                when(
+                        col("_pair_total").gt(0),
+                        col("contribution")
+                            .multiply(col("weight_today"))
+                            .divide(col("_pair_total")))
+                    .otherwise(lit(0.0)));
+    Dataset<Row> engagers =
+        top(
+            contrib.select(
+                col("dst").as("person_id"),
+                col("src").as("driver_id"),
+                col("contribution").as("value")),
+            "engager",
+            p);
     Dataset<Row> posts =
-        top(withShares.where(col("post_id").isNotNull()).groupBy(col("dst").as("person_id"), col("post_id").as("driver_id"))
-            .agg(bround(sum("_part"), 12).as("value")), "post", p);
+        top(
+            withShares
+                .where(col("post_id").isNotNull())
+                .groupBy(col("dst").as("person_id"), col("post_id").as("driver_id"))
+                .agg(bround(sum("_part"), 12).as("value")),
+            "post",
+            p);
     Dataset<Row> newEngagers =
-        top(withShares.groupBy(col("dst").as("person_id"), col("src").as("driver_id")).agg(bround(sum("_today"), 12).as("value")).where(col("value").gt(0)),
-            "new_engager", p);
+        top(
+            withShares
+                .groupBy(col("dst").as("person_id"), col("src").as("driver_id"))
+                .agg(bround(sum("_today"), 12).as("value"))
+                .where(col("value").gt(0)),
+            "new_engager",
+            p);
     Dataset<Row> fromScores =
-        scores.select(col("person_id"), lit("outreach").as("kind"), lit(null).cast("string").as("driver_id"), col("outreach_bonus").as("value"), lit("rank").as("unit"))
+        scores
+            .select(
+                col("person_id"),
+                lit("outreach").as("kind"),
+                lit(null).cast("string").as("driver_id"),
+                col("outreach_bonus").as("value"),
+                lit("rank").as("unit"))
             .where(col("value").gt(0))
-            .unionByName(scores.where(col("previous_score").isNotNull()).select(col("person_id"), lit("model_change").as("kind"),
-                lit(null).cast("string").as("driver_id"), bround(col("target_score").minus(col("previous_score")), 2).as("value"), lit("points").as("unit")))
-            .unionByName(scores.where(col("inactivity_adjustment").notEqual(0)).select(col("person_id"), lit("inactivity_decay").as("kind"),
-                lit(null).cast("string").as("driver_id"), col("inactivity_adjustment").as("value"), lit("points").as("unit")))
-            .unionByName(scores.where(col("drop_cap_adjustment").notEqual(0)).select(col("person_id"), lit("drop_cap").as("kind"),
-                lit(null).cast("string").as("driver_id"), col("drop_cap_adjustment").as("value"), lit("points").as("unit")))
+            .unionByName(
+                scores
+                    .where(col("previous_score").isNotNull())
+                    .select(
+                        col("person_id"),
+                        lit("model_change").as("kind"),
+                        lit(null).cast("string").as("driver_id"),
+                        bround(col("target_score").minus(col("previous_score")), 2).as("value"),
+                        lit("points").as("unit")))
+            .unionByName(
+                scores
+                    .where(col("inactivity_adjustment").notEqual(0))
+                    .select(
+                        col("person_id"),
+                        lit("inactivity_decay").as("kind"),
+                        lit(null).cast("string").as("driver_id"),
+                        col("inactivity_adjustment").as("value"),
+                        lit("points").as("unit")))
+            .unionByName(
+                scores
+                    .where(col("drop_cap_adjustment").notEqual(0))
+                    .select(
+                        col("person_id"),
+                        lit("drop_cap").as("kind"),
+                        lit(null).cast("string").as("driver_id"),
+                        col("drop_cap_adjustment").as("value"),
+                        lit("points").as("unit")))
             .withColumn("share", lit(null).cast("double"))
             .withColumn("position", lit(1));
-    return engagers.unionByName(posts).unionByName(newEngagers).unionByName(fromScores)
-        .select(lit(day.toString()).cast("date").as("score_date"), col("person_id"), col("kind"), col("position"), col("driver_id"),
-            col("value"), col("unit"), col("share"));
+    return engagers
+        .unionByName(posts)
+        .unionByName(newEngagers)
+        .unionByName(fromScores)
+        .select(
+            lit(day.toString()).cast("date").as("score_date"),
+            col("person_id"),
+            col("kind"),
+            col("position"),
+            col("driver_id"),
+            col("value"),
+            col("unit"),
+            col("share"));
   }
 
-  /** The top {@code drivers-per-person} rows per person by value, with their share of the person's total. */
+  /**
+   * The top {@code drivers-per-person} rows per person by value, with their share of the person's
+   * total.
+   */
   private static Dataset<Row> top(Dataset<Row> rows, String kind, ScoringParams p) {
-    return rows
-        .withColumn("share", bround(col("value").divide(sum("value").over(Window.partitionBy("person_id"))), 9))
-        .withColumn("position", row_number().over(Window.partitionBy("person_id").orderBy(col("value").desc(), col("driver_id"))))
+    return rows.withColumn(
+            "share",
+            bround(col("value").divide(sum("value").over(Window.partitionBy("person_id"))), 9))
+        .withColumn(
+            "position",
+            row_number()
+                .over(
+                    Window.partitionBy("person_id").orderBy(col("value").desc(), col("driver_id"))))
         .where(col("position").leq(p.driversPerPerson()))
-        .select(col("person_id"), lit(kind).as("kind"), col("driver_id"), col("value"), lit("rank").as("unit"), col("share"), col("position"));
+        .select(
+            col("person_id"),
+            lit(kind).as("kind"),
+            col("driver_id"),
+            col("value"),
+            lit("rank").as("unit"),
+            col("share"),
+            col("position"));
   }
 }

@@ -42,13 +42,20 @@ class BenchTest {
 
   @Test
   void targetsAreJudgedOnTheMeasuredRatiosAndUnmetOnesSayWhy() {
-    Map<String, Object> result = Map.of(
-        "propagation_vs_graphx", Map.of("ratio", 0.4),
-        "propagation_vs_single_thread", Map.of("ratio", 7.5, "clout_string_ids_s", 12.5, "ratio_string_ids", 9.1),
-        "scaling_10m_over_1m", Map.of("ratio", 12.0, "size_ratio", 10.0),
-        "ingest_events_per_s", 310_000L,
-        "ingest_plain_json_to_delta_events_per_s", 250_000L,
-        "peak_heap_bytes", 5L << 30);
+    Map<String, Object> result =
+        Map.of(
+            "propagation_vs_graphx",
+            Map.of("ratio", 0.4),
+            "propagation_vs_single_thread",
+            Map.of("ratio", 7.5, "clout_string_ids_s", 12.5, "ratio_string_ids", 9.1),
+            "scaling_10m_over_1m",
+            Map.of("ratio", 12.0, "size_ratio", 10.0),
+            "ingest_events_per_s",
+            310_000L,
+            "ingest_plain_json_to_delta_events_per_s",
+            250_000L,
+            "peak_heap_bytes",
+            5L << 30);
     List<Map<String, Object>> t = BenchReport.targets(result);
     assertThat(t).extracting(x -> x.get("met")).containsExactly(true, false, true, false, false);
     assertThat(t.get(1).get("why_not").toString()).contains("12.50 s (9.10x the floor)");

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Evaluation over three generated days. Its figures are checked against independent
- * computations: Spark SQL for the ranks and the held-out truth, the scores table for in-degree.
+ * Evaluation over three generated days. Its figures are checked against independent computations:
+ * Spark SQL for the ranks and the held-out truth, the scores table for in-degree.
  */
 class EvaluationTest {
   static final LocalDate FROM = LocalDate.parse("2026-04-01");
@@ -40,31 +40,78 @@ class EvaluationTest {
   static void evaluate() throws Exception {
     spark = TestSpark.spark();
     Generator.generate(new Generator.Params(150, 3, FROM, 5, 0.0), tmp.resolve("raw"));
-    config = ConfigLoader.load(null, Map.of("paths.raw", tmp.resolve("raw").toString(), "paths.warehouse", tmp.resolve("wh").toString()), Map.of());
+    config =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "paths.raw",
+                tmp.resolve("raw").toString(),
+                "paths.warehouse",
+                tmp.resolve("wh").toString()),
+            Map.of());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    result = Evaluation.run(spark, config, FROM, TO, tmp.resolve("out").toString(), new PrintStream(out, true, "UTF-8"));
+    result =
+        Evaluation.run(
+            spark,
+            config,
+            FROM,
+            TO,
+            tmp.resolve("out").toString(),
+            new PrintStream(out, true, "UTF-8"));
     printed = out.toString("UTF-8");
   }
 
   static Dataset<Row> frame(LocalDate d) {
     Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
-    return Evaluation.frame(spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)),
-        spark.read().format("delta").load(Tables.path(config, Tables.IDENTITIES)), scores, d, TO, config.scoring());
+    return Evaluation.frame(
+        spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)),
+        spark.read().format("delta").load(Tables.path(config, Tables.IDENTITIES)),
+        scores,
+        d,
+        TO,
+        config.scoring());
   }
 
   @Test
   void inDegreeIsTheScoresTablesEngagersAndTruthIsTheNextDaysEngagementsReceived() {
     frame(FROM).createOrReplaceTempView("eval_frame");
-    spark.read().format("delta").load(Tables.path(config, Tables.SCORES)).createOrReplaceTempView("eval_scores");
-    spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)).createOrReplaceTempView("eval_engagements");
-    spark.read().format("delta").load(Tables.path(config, Tables.IDENTITIES)).createOrReplaceTempView("eval_identities");
-    assertThat(spark.sql("SELECT count(*) FROM eval_frame f JOIN eval_scores s ON s.person_id = f.person_id AND s.score_date = DATE'" + FROM
-        + "' WHERE f.in_degree <> s.engagers").first().getLong(0)).isZero();
-    assertThat(spark.sql("SELECT count(*) FROM eval_frame WHERE engagement_count < in_degree").first().getLong(0)).isZero();
+    spark
+        .read()
+        .format("delta")
+        .load(Tables.path(config, Tables.SCORES))
+        .createOrReplaceTempView("eval_scores");
+    spark
+        .read()
+        .format("delta")
+        .load(Tables.path(config, Tables.ENGAGEMENTS))
+        .createOrReplaceTempView("eval_engagements");
+    spark
+        .read()
+        .format("delta")
+        .load(Tables.path(config, Tables.IDENTITIES))
+        .createOrReplaceTempView("eval_identities");
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(*) FROM eval_frame f JOIN eval_scores s ON s.person_id = f.person_id AND s.score_date = DATE'"
+                        + FROM
+                        + "' WHERE f.in_degree <> s.engagers")
+                .first()
+                .getLong(0))
+        .isZero();
+    assertThat(
+            spark
+                .sql("SELECT count(*) FROM eval_frame WHERE engagement_count < in_degree")
+                .first()
+                .getLong(0))
+        .isZero();
     // The truth, by plain SQL: engagements of the next day aimed at someone else, by person,
     // however late they were delivered within the evaluated range.
     String next = FROM.plusDays(1).toString();
-    List<Row> diff = spark.sql("""
+    List<Row> diff =
+        spark
+            .sql(
+                """
         WITH e AS (
           SELECT coalesce(a.person_id, e.network || ':' || e.actor_id) actor, coalesce(t.person_id, e.network || ':' || e.target_id) target
           FROM eval_engagements e
@@ -73,7 +120,9 @@ class EvaluationTest {
           WHERE e.event_date = DATE'%s' AND e.ingest_date <= DATE'%s' AND e.type <> 'post' AND e.target_id IS NOT NULL)
         SELECT f.person_id, f.truth, coalesce(n.c, 0) expected FROM eval_frame f
         LEFT JOIN (SELECT target, count(*) c FROM e WHERE actor <> target GROUP BY target) n ON n.target = f.person_id
-        WHERE f.truth <> coalesce(n.c, 0)""".formatted(next, TO)).collectAsList();
+        WHERE f.truth <> coalesce(n.c, 0)"""
+                    .formatted(next, TO))
+            .collectAsList();
     assertThat(diff).isEmpty();
     assertThat(spark.sql("SELECT sum(truth) FROM eval_frame").first().getLong(0)).isPositive();
   }
@@ -83,12 +132,20 @@ class EvaluationTest {
     Dataset<Row> f = frame(FROM);
     f.createOrReplaceTempView("eval_frame2");
     for (String k : Evaluation.PREDICTORS) {
-      double sql = spark.sql(("""
+      double sql =
+          spark
+              .sql(
+                  ("""
           SELECT corr(rx, ry) FROM (
             SELECT rank() OVER (ORDER BY %1$s) + (count(*) OVER (PARTITION BY %1$s) - 1) / 2.0 rx,
                    rank() OVER (ORDER BY truth) + (count(*) OVER (PARTITION BY truth) - 1) / 2.0 ry
-            FROM eval_frame2)""").formatted(k)).first().getDouble(0);
-      assertThat(result.metrics().get(k).spearmanPerDay().get(0)).as(k).isEqualTo(sql, within(1e-9));
+            FROM eval_frame2)""")
+                      .formatted(k))
+              .first()
+              .getDouble(0);
+      assertThat(result.metrics().get(k).spearmanPerDay().get(0))
+          .as(k)
+          .isEqualTo(sql, within(1e-9));
     }
   }
 
@@ -100,7 +157,10 @@ class EvaluationTest {
       JsonNode m = j.path(k);
       assertThat(m.path("spearman_per_day")).hasSize(2);
       assertThat(m.path("ndcg_at_100_per_day")).hasSize(2);
-      double mean = (m.path("spearman_per_day").get(0).asDouble() + m.path("spearman_per_day").get(1).asDouble()) / 2;
+      double mean =
+          (m.path("spearman_per_day").get(0).asDouble()
+                  + m.path("spearman_per_day").get(1).asDouble())
+              / 2;
       assertThat(m.path("spearman").asDouble()).isEqualTo(mean, within(1e-12)).isBetween(-1.0, 1.0);
       assertThat(m.path("ndcg_at_100").asDouble()).isBetween(0.0, 1.0);
       assertThat(printed).contains(k);
@@ -115,6 +175,8 @@ class EvaluationTest {
     assertThat(ring.day()).isEqualTo(TO.toString());
     assertThat(ring.ringMeanScore()).isGreaterThanOrEqualTo(1);
     assertThat(ring.honestMeanScore()).isGreaterThanOrEqualTo(1);
-    assertThat(ring.gain()).isEqualTo(ring.ringMeanScore() - ring.honestMeanScore()).isLessThanOrEqualTo(2.0);
+    assertThat(ring.gain())
+        .isEqualTo(ring.ringMeanScore() - ring.honestMeanScore())
+        .isLessThanOrEqualTo(2.0);
   }
 }

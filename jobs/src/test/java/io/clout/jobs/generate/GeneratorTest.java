@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GeneratorTest {
-  static final Generator.Params PARAMS = new Generator.Params(300, 3, LocalDate.parse("2026-02-01"), 11, 0.01);
+  static final Generator.Params PARAMS =
+      new Generator.Params(300, 3, LocalDate.parse("2026-02-01"), 11, 0.01);
   @TempDir Path dir;
 
   static Map<String, byte[]> files(Path root) throws IOException {
@@ -39,7 +40,10 @@ class GeneratorTest {
     List<String> out = new ArrayList<>();
     try (Stream<Path> s = Files.walk(root.resolve("engagement"))) {
       for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
-        try (InputStream in = f.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(f)) : Files.newInputStream(f)) {
+        try (InputStream in =
+            f.toString().endsWith(".gz")
+                ? new GZIPInputStream(Files.newInputStream(f))
+                : Files.newInputStream(f)) {
           out.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
         }
       }
@@ -54,7 +58,9 @@ class GeneratorTest {
     Generator.generate(new Generator.Params(300, 3, PARAMS.start(), 12, 0.01), dir.resolve("c"));
     Map<String, byte[]> a = files(dir.resolve("a"));
     Map<String, byte[]> b = files(dir.resolve("b"));
-    assertThat(a.keySet()).isEqualTo(b.keySet()).contains("engagement/dt=2026-02-03/part-twitter-00000.jsonl.gz");
+    assertThat(a.keySet())
+        .isEqualTo(b.keySet())
+        .contains("engagement/dt=2026-02-03/part-twitter-00000.jsonl.gz");
     a.forEach((name, bytes) -> assertThat(b.get(name)).as(name).isEqualTo(bytes));
     assertThat(files(dir.resolve("c")).get("engagement/dt=2026-02-01/part-twitter-00000.jsonl.gz"))
         .isNotEqualTo(a.get("engagement/dt=2026-02-01/part-twitter-00000.jsonl.gz"));
@@ -64,7 +70,8 @@ class GeneratorTest {
   void writesTheShapesTheProductMustHandle() throws IOException {
     Generator.Manifest m = Generator.generate(PARAMS, dir);
     List<String> lines = lines(dir);
-    assertThat((long) lines.size()).isEqualTo(m.linesPerDay().values().stream().mapToLong(Long::longValue).sum());
+    assertThat((long) lines.size())
+        .isEqualTo(m.linesPerDay().values().stream().mapToLong(Long::longValue).sum());
 
     ObjectMapper json = new ObjectMapper();
     Set<String> types = new HashSet<>();
@@ -103,6 +110,8 @@ class GeneratorTest {
     assertThat(m.quietFrom().get(quiet)).isGreaterThan(PARAMS.start().toString());
     // Accounts linked across networks.
     List<String> ids = Files.readAllLines(dir.resolve("identities/identities.jsonl"));
-    assertThat(ids).anyMatch(l -> l.contains("\"facebook\"")).anyMatch(l -> l.contains("\"twitter\""));
+    assertThat(ids)
+        .anyMatch(l -> l.contains("\"facebook\""))
+        .anyMatch(l -> l.contains("\"twitter\""));
   }
 }

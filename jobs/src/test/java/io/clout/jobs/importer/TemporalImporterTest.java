@@ -2,11 +2,11 @@ package io.clout.jobs.importer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clout.common.events.Event;
 import io.clout.common.events.Parsed;
 import io.clout.common.events.Reason;
 import io.clout.common.events.RecordParser;
 import io.clout.common.events.ValidationRules;
-import io.clout.common.events.Event;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,9 @@ class TemporalImporterTest {
   void convertsEachKindIntoTheContractOnePartitionPerUtcDay() throws IOException {
     Path in = dir.resolve("higgs.txt");
     // 1341100972 = 2012-07-01T00:02:52Z; 1341187372 is a day later.
-    Files.writeString(in, "223789 213163 1341100972 MT\n376989 50329 1341101181 RT\n1 2 1341187372 RE\n5 5 1341187373 RT\n7 8 1341187374\nbroken\n");
+    Files.writeString(
+        in,
+        "223789 213163 1341100972 MT\n376989 50329 1341101181 RT\n1 2 1341187372 RE\n5 5 1341187373 RT\n7 8 1341187374\nbroken\n");
     TemporalImporter.Result r = TemporalImporter.run(in, dir.resolve("raw"), "twitter", "reply");
     assertThat(r.linesPerDay()).containsEntry("2012-07-01", 2L).containsEntry("2012-07-02", 3L);
     assertThat(r.unparsable()).isEqualTo(1);
@@ -41,14 +43,22 @@ class TemporalImporterTest {
     List<String> day2 = lines(dir.resolve("raw/engagement/dt=2012-07-02/part-0.jsonl.gz"));
     // Every written line passes the contract's own parser, except the self-engagement.
     ValidationRules rules = new ValidationRules(Set.of("twitter"), 65536, 30, 1);
-    List<Parsed<Event>> parsed1 = day1.stream().map(new RecordParser(rules, LocalDate.parse("2012-07-01"))::parseEvent).toList();
-    List<Parsed<Event>> parsed2 = day2.stream().map(new RecordParser(rules, LocalDate.parse("2012-07-02"))::parseEvent).toList();
+    List<Parsed<Event>> parsed1 =
+        day1.stream()
+            .map(new RecordParser(rules, LocalDate.parse("2012-07-01"))::parseEvent)
+            .toList();
+    List<Parsed<Event>> parsed2 =
+        day2.stream()
+            .map(new RecordParser(rules, LocalDate.parse("2012-07-02"))::parseEvent)
+            .toList();
     assertThat(parsed1).allMatch(Parsed::isOk);
     assertThat(parsed1.get(0).value().type().wire()).isEqualTo("mention");
     assertThat(parsed1.get(0).value().postId()).isNull();
     assertThat(parsed1.get(1).value().type().wire()).isEqualTo("share");
     assertThat(parsed1.get(1).value().postId()).isEqualTo("twitter-50329-2012-07-01");
-    assertThat(parsed2).extracting(Parsed::reason).containsExactly(null, Reason.SELF_ENGAGEMENT, null);
+    assertThat(parsed2)
+        .extracting(Parsed::reason)
+        .containsExactly(null, Reason.SELF_ENGAGEMENT, null);
     assertThat(parsed2.get(2).value().type().wire()).isEqualTo("reply");
   }
 }

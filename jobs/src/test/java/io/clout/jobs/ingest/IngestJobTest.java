@@ -7,8 +7,8 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
-import io.clout.jobs.TestSpark;
 import io.clout.jobs.Tables;
+import io.clout.jobs.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,28 +38,35 @@ class IngestJobTest {
   static SparkSession spark;
 
   static String event(String id, String overrides) {
-    return "{\"event_id\":\"" + id + "\",\"network\":\"twitter\",\"type\":\"like\",\"actor_id\":\"a\",\"target_id\":\"b\","
-        + "\"post_id\":\"p\",\"occurred_at\":\"2026-01-10T10:00:00Z\"" + (overrides.isEmpty() ? "" : "," + overrides) + "}";
+    return "{\"event_id\":\""
+        + id
+        + "\",\"network\":\"twitter\",\"type\":\"like\",\"actor_id\":\"a\",\"target_id\":\"b\","
+        + "\"post_id\":\"p\",\"occurred_at\":\"2026-01-10T10:00:00Z\""
+        + (overrides.isEmpty() ? "" : "," + overrides)
+        + "}";
   }
 
   /** File a.jsonl: each line and the reason it must get (null = accepted). */
-  static final List<String[]> A = List.of(
-      new String[] {event("e1", ""), null},
-      new String[] {event("e2", "\"type\":\"share\""), null},
-      new String[] {event("e3", "\"occurred_at\":\"2026-01-09T23:00:00-05:00\""), null},
-      new String[] {"{\"event_id\":\"e4\",", "MALFORMED_JSON"},
-      new String[] {event("e5", "\"actor_id\":5"), "WRONG_TYPE"},
-      new String[] {event("e6", "\"post_id\":null"), "MISSING_FIELD"},
-      new String[] {event("e7", "\"type\":\"poke\""), "UNKNOWN_TYPE"},
-      new String[] {event("e8", "\"network\":\"myspace\""), "UNKNOWN_NETWORK"},
-      new String[] {event("e9", "\"occurred_at\":\"2026-01-10 10:00\""), "BAD_TIMESTAMP"},
-      new String[] {event("e10", "\"occurred_at\":\"2026-02-01T00:00:00Z\""), "FUTURE_TIMESTAMP"},
-      new String[] {event("e11", "\"occurred_at\":\"2020-01-01T00:00:00Z\""), "TOO_OLD"},
-      new String[] {event("e12", "\"target_id\":\"a\""), "SELF_ENGAGEMENT"},
-      new String[] {event("e1", ""), "DUPLICATE_IN_BATCH"},
-      new String[] {"", "BLANK_LINE"},
-      new String[] {event("e13", "\"text\":\"" + "x".repeat(70_000) + "\""), "LINE_TOO_LONG"},
-      new String[] {"[1]", "NOT_AN_OBJECT"});
+  static final List<String[]> A =
+      List.of(
+          new String[] {event("e1", ""), null},
+          new String[] {event("e2", "\"type\":\"share\""), null},
+          new String[] {event("e3", "\"occurred_at\":\"2026-01-09T23:00:00-05:00\""), null},
+          new String[] {"{\"event_id\":\"e4\",", "MALFORMED_JSON"},
+          new String[] {event("e5", "\"actor_id\":5"), "WRONG_TYPE"},
+          new String[] {event("e6", "\"post_id\":null"), "MISSING_FIELD"},
+          new String[] {event("e7", "\"type\":\"poke\""), "UNKNOWN_TYPE"},
+          new String[] {event("e8", "\"network\":\"myspace\""), "UNKNOWN_NETWORK"},
+          new String[] {event("e9", "\"occurred_at\":\"2026-01-10 10:00\""), "BAD_TIMESTAMP"},
+          new String[] {
+            event("e10", "\"occurred_at\":\"2026-02-01T00:00:00Z\""), "FUTURE_TIMESTAMP"
+          },
+          new String[] {event("e11", "\"occurred_at\":\"2020-01-01T00:00:00Z\""), "TOO_OLD"},
+          new String[] {event("e12", "\"target_id\":\"a\""), "SELF_ENGAGEMENT"},
+          new String[] {event("e1", ""), "DUPLICATE_IN_BATCH"},
+          new String[] {"", "BLANK_LINE"},
+          new String[] {event("e13", "\"text\":\"" + "x".repeat(70_000) + "\""), "LINE_TOO_LONG"},
+          new String[] {"[1]", "NOT_AN_OBJECT"});
 
   static byte[] gzip(String text) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -82,17 +89,34 @@ class IngestJobTest {
     Files.write(d1.resolve("d.jsonl.gz"), Arrays.copyOf(whole, whole.length - 20));
     Files.writeString(d1.resolve("_SUCCESS"), "");
     Path d2 = Files.createDirectories(root.resolve("raw/engagement/dt=" + D2));
-    Files.writeString(d2.resolve("a.jsonl"), event("e1", "") + "\n" + event("e40", "\"occurred_at\":\"2026-01-11T08:00:00Z\"") + "\n");
+    Files.writeString(
+        d2.resolve("a.jsonl"),
+        event("e1", "") + "\n" + event("e40", "\"occurred_at\":\"2026-01-11T08:00:00Z\"") + "\n");
     Path ids = Files.createDirectories(root.resolve("raw/identities"));
-    Files.writeString(ids.resolve("ids.jsonl"), "{\"person_id\":\"p1\",\"network\":\"twitter\",\"account_id\":\"a\"}\n{\"person_id\":3}\n");
-    config = ConfigLoader.load(null,
-                // The test day is mostly bad lines on purpose.
-        Map.of("paths.raw", root.resolve("raw").toString(), "paths.warehouse", root.resolve("wh").toString(),
-            "ingest.max-rejected-fraction", "0.9"), Map.of());
+    Files.writeString(
+        ids.resolve("ids.jsonl"),
+        "{\"person_id\":\"p1\",\"network\":\"twitter\",\"account_id\":\"a\"}\n{\"person_id\":3}\n");
+    config =
+        ConfigLoader.load(
+            null,
+            // The test day is mostly bad lines on purpose.
+            Map.of(
+                "paths.raw",
+                root.resolve("raw").toString(),
+                "paths.warehouse",
+                root.resolve("wh").toString(),
+                "ingest.max-rejected-fraction",
+                "0.9"),
+            Map.of());
   }
 
   static List<Row> table(String name) {
-    return spark.read().format("delta").load(Tables.path(config, name)).orderBy("source_file", "line_number", "network").collectAsList();
+    return spark
+        .read()
+        .format("delta")
+        .load(Tables.path(config, name))
+        .orderBy("source_file", "line_number", "network")
+        .collectAsList();
   }
 
   static long version(String name) {
@@ -111,41 +135,62 @@ class IngestJobTest {
     assertThat(r.rejected()).isEqualTo(expectedRejects - 1);
     assertThat(r.reconciles()).isTrue();
     assertThat(r.filesListed()).isEqualTo(4);
-    assertThat(r.filesRejectedByReason()).containsExactlyInAnyOrderEntriesOf(Map.of("EMPTY_FILE", 1L, "UNREADABLE_FILE", 1L));
+    assertThat(r.filesRejectedByReason())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("EMPTY_FILE", 1L, "UNREADABLE_FILE", 1L));
 
     List<Row> rejected = table(Tables.REJECTED_EVENTS);
     for (int i = 0; i < A.size(); i++) {
       String expected = A.get(i)[1];
       long line = i + 1;
-      List<String> got = rejected.stream()
-          .filter(x -> x.<String>getAs("source_file").endsWith("a.jsonl") && Long.valueOf(line).equals(x.getAs("line_number")))
-          .map(x -> x.<String>getAs("reason")).toList();
-      assertThat(got).as("line %d", line).isEqualTo(expected == null ? List.of() : List.of(expected));
+      List<String> got =
+          rejected.stream()
+              .filter(
+                  x ->
+                      x.<String>getAs("source_file").endsWith("a.jsonl")
+                          && Long.valueOf(line).equals(x.getAs("line_number")))
+              .map(x -> x.<String>getAs("reason"))
+              .toList();
+      assertThat(got)
+          .as("line %d", line)
+          .isEqualTo(expected == null ? List.of() : List.of(expected));
     }
-    assertThat(rejected).filteredOn(x -> x.<String>getAs("source_file").endsWith("b.jsonl.gz"))
-        .extracting(x -> x.<String>getAs("reason")).containsExactly("DUPLICATE_IN_BATCH");
-    assertThat(rejected).filteredOn(x -> "identity".equals(x.getAs("record_kind")))
-        .extracting(x -> x.<String>getAs("reason")).containsExactly("WRONG_TYPE");
+    assertThat(rejected)
+        .filteredOn(x -> x.<String>getAs("source_file").endsWith("b.jsonl.gz"))
+        .extracting(x -> x.<String>getAs("reason"))
+        .containsExactly("DUPLICATE_IN_BATCH");
+    assertThat(rejected)
+        .filteredOn(x -> "identity".equals(x.getAs("record_kind")))
+        .extracting(x -> x.<String>getAs("reason"))
+        .containsExactly("WRONG_TYPE");
     // Raw text is capped, the true length kept.
-    Row tooLong = rejected.stream().filter(x -> "LINE_TOO_LONG".equals(x.getAs("reason"))).findFirst().orElseThrow();
+    Row tooLong =
+        rejected.stream()
+            .filter(x -> "LINE_TOO_LONG".equals(x.getAs("reason")))
+            .findFirst()
+            .orElseThrow();
     assertThat(tooLong.<String>getAs("raw_text")).hasSize(config.ingest().rawTextCap());
     assertThat(tooLong.<Long>getAs("raw_length")).isGreaterThan(70_000L);
 
     List<Row> accepted = table(Tables.ENGAGEMENTS);
-    assertThat(accepted).extracting(x -> x.<String>getAs("event_id")).containsExactlyInAnyOrder("e1", "e2", "e3", "e20");
+    assertThat(accepted)
+        .extracting(x -> x.<String>getAs("event_id"))
+        .containsExactlyInAnyOrder("e1", "e2", "e3", "e20");
     // e3 was stamped 23:00 at -05:00 on the 9th: the 10th in UTC, and that is its partition.
-    assertThat(accepted).filteredOn(x -> "e3".equals(x.getAs("event_id")))
-        .extracting(x -> String.valueOf((Object) x.getAs("event_date"))).containsExactly("2026-01-10");
+    assertThat(accepted)
+        .filteredOn(x -> "e3".equals(x.getAs("event_id")))
+        .extracting(x -> String.valueOf((Object) x.getAs("event_date")))
+        .containsExactly("2026-01-10");
     assertThat(table(Tables.IDENTITIES)).hasSize(1);
   }
 
   @Test
   @Order(2)
   void rerunningADayLeavesEveryTableAsTheFirstRunLeftIt() {
-    Map<String, List<Row>> before = Map.of(
-        Tables.ENGAGEMENTS, table(Tables.ENGAGEMENTS),
-        Tables.REJECTED_EVENTS, table(Tables.REJECTED_EVENTS),
-        Tables.IDENTITIES, table(Tables.IDENTITIES));
+    Map<String, List<Row>> before =
+        Map.of(
+            Tables.ENGAGEMENTS, table(Tables.ENGAGEMENTS),
+            Tables.REJECTED_EVENTS, table(Tables.REJECTED_EVENTS),
+            Tables.IDENTITIES, table(Tables.IDENTITIES));
     IngestReport again = IngestJob.run(spark, config, D1);
     assertThat(again.accepted()).isEqualTo(4);
     assertThat(again.duplicates()).isEqualTo(2);
@@ -161,8 +206,10 @@ class IngestJobTest {
     assertThat(table(Tables.ENGAGEMENTS)).hasSize(5);
     // Rerunning the earlier day afterwards still keeps its own e1.
     IngestJob.run(spark, config, D1);
-    assertThat(table(Tables.ENGAGEMENTS)).filteredOn(x -> "e1".equals(x.getAs("event_id")))
-        .extracting(x -> String.valueOf((Object) x.getAs("ingest_date"))).containsExactly(D1.toString());
+    assertThat(table(Tables.ENGAGEMENTS))
+        .filteredOn(x -> "e1".equals(x.getAs("event_id")))
+        .extracting(x -> String.valueOf((Object) x.getAs("ingest_date")))
+        .containsExactly(D1.toString());
   }
 
   @Test
@@ -170,9 +217,15 @@ class IngestJobTest {
   void aDayAboveTheRejectThresholdFailsAndChangesNoTable() throws IOException {
     LocalDate d3 = LocalDate.parse("2026-01-12");
     Path dir = Files.createDirectories(root.resolve("raw/engagement/dt=" + d3));
-    Files.writeString(dir.resolve("bad.jsonl"), "nope\n".repeat(19) + event("e50", "\"occurred_at\":\"2026-01-12T01:00:00Z\"") + "\n");
-    Map<String, Long> versions = Map.of(
-        Tables.ENGAGEMENTS, version(Tables.ENGAGEMENTS), Tables.REJECTED_EVENTS, version(Tables.REJECTED_EVENTS));
+    Files.writeString(
+        dir.resolve("bad.jsonl"),
+        "nope\n".repeat(19) + event("e50", "\"occurred_at\":\"2026-01-12T01:00:00Z\"") + "\n");
+    Map<String, Long> versions =
+        Map.of(
+            Tables.ENGAGEMENTS,
+            version(Tables.ENGAGEMENTS),
+            Tables.REJECTED_EVENTS,
+            version(Tables.REJECTED_EVENTS));
 
     assertThatThrownBy(() -> IngestJob.run(spark, config, d3))
         .isInstanceOf(CloutException.class)

@@ -65,7 +65,8 @@ class RawLinesTest {
     Row tooLong = rows.get(1);
     assertThat(tooLong.<Long>getAs("raw_length")).isEqualTo(huge.length());
     assertThat(tooLong.<String>getAs("raw_text")).hasSize(50).startsWith("{\"text\":\"xxx");
-    assertThat(tooLong.<String>getAs("detail")).contains("100011 chars > ingest.max-line-chars 200");
+    assertThat(tooLong.<String>getAs("detail"))
+        .contains("100011 chars > ingest.max-line-chars 200");
   }
 
   @Test
@@ -106,7 +107,9 @@ class RawLinesTest {
   @Test
   void identityLinesParseIntoPersonAndAccount() throws IOException {
     Path f = dir.resolve("ids.jsonl");
-    Files.writeString(f, "{\"person_id\":\"p1\",\"network\":\"twitter\",\"account_id\":\"t1\"}\n{\"person_id\":\"p1\"}\n");
+    Files.writeString(
+        f,
+        "{\"person_id\":\"p1\",\"network\":\"twitter\",\"account_id\":\"t1\"}\n{\"person_id\":\"p1\"}\n");
     List<Row> rows = read(f, RawLines.KIND_IDENTITY);
     assertThat(column(rows, "person_id")).containsExactly("p1", "null");
     assertThat(column(rows, "account_id")).containsExactly("t1", "null");

@@ -26,53 +26,66 @@ class MomentTransformsTest {
     return String.format(
         "{\"network\":\"twitter\",\"event_id\":\"%s\",\"type\":\"%s\",\"actor_id\":\"%s\",\"target_id\":%s,\"post_id\":%s,"
             + "\"occurred_at\":\"2026-01-10T%s:00Z\",\"event_date\":\"2026-01-10\",\"ingest_date\":\"2026-01-10\"}",
-        id, type, actor, target == null ? "null" : "\"" + target + "\"", post == null ? "null" : "\"" + post + "\"", time);
+        id,
+        type,
+        actor,
+        target == null ? "null" : "\"" + target + "\"",
+        post == null ? "null" : "\"" + post + "\"",
+        time);
   }
 
   @BeforeAll
   static void build() {
-    Dataset<Row> engagements = df(
-        "network STRING, event_id STRING, type STRING, actor_id STRING, target_id STRING, post_id STRING,"
-            + " occurred_at TIMESTAMP, event_date DATE, ingest_date DATE",
-        e("1", "post", "B", null, "p1", "08:00"),
-        e("2", "post", "B", null, "p2", "08:00"),
-        e("3", "post", "B", null, "p3", "08:00"),
-        e("4", "post", "H", null, "ph", "07:00"),
-        // p1: one like from H, scoring 70. p2: three likes from people scoring 13-15.
-        e("10", "like", "H", "B", "p1", "09:00"),
-        e("11", "like", "L1", "B", "p2", "09:00"),
-        e("12", "like", "L2", "B", "p2", "09:01"),
-        e("13", "like", "L3", "B", "p2", "09:02"),
-        e("14", "like", "L1", "B", "p2", "09:03"),
-        // p3: a small like from L3 only.
-        e("15", "like", "L3", "B", "p3", "09:04"),
-        // B answers H (comment on H's post after H's like) and reaches out to L1 (no answer).
-        e("20", "comment", "B", "H", "ph", "10:00"),
-        e("21", "reply", "H", "B", "ph", "11:00"),
-        e("22", "mention", "B", "L1", null, "10:30"),
-        // I2 (65) shares p3 and is never answered; I3 (90) was replied to only before it engaged.
-        e("30", "share", "I2", "B", "p3", "12:00"),
-        e("31", "reply", "B", "I3", "ph", "06:00"),
-        e("32", "comment", "I3", "B", "p3", "13:00"),
-        // Low scorers are no influencers, answered or not.
-        e("33", "comment", "L2", "B", "p3", "13:30"));
+    Dataset<Row> engagements =
+        df(
+            "network STRING, event_id STRING, type STRING, actor_id STRING, target_id STRING, post_id STRING,"
+                + " occurred_at TIMESTAMP, event_date DATE, ingest_date DATE",
+            e("1", "post", "B", null, "p1", "08:00"),
+            e("2", "post", "B", null, "p2", "08:00"),
+            e("3", "post", "B", null, "p3", "08:00"),
+            e("4", "post", "H", null, "ph", "07:00"),
+            // p1: one like from H, scoring 70. p2: three likes from people scoring 13-15.
+            e("10", "like", "H", "B", "p1", "09:00"),
+            e("11", "like", "L1", "B", "p2", "09:00"),
+            e("12", "like", "L2", "B", "p2", "09:01"),
+            e("13", "like", "L3", "B", "p2", "09:02"),
+            e("14", "like", "L1", "B", "p2", "09:03"),
+            // p3: a small like from L3 only.
+            e("15", "like", "L3", "B", "p3", "09:04"),
+            // B answers H (comment on H's post after H's like) and reaches out to L1 (no answer).
+            e("20", "comment", "B", "H", "ph", "10:00"),
+            e("21", "reply", "H", "B", "ph", "11:00"),
+            e("22", "mention", "B", "L1", null, "10:30"),
+            // I2 (65) shares p3 and is never answered; I3 (90) was replied to only before it
+            // engaged.
+            e("30", "share", "I2", "B", "p3", "12:00"),
+            e("31", "reply", "B", "I3", "ph", "06:00"),
+            e("32", "comment", "I3", "B", "p3", "13:00"),
+            // Low scorers are no influencers, answered or not.
+            e("33", "comment", "L2", "B", "p3", "13:30"));
     Dataset<Row> identities = df("network STRING, account_id STRING, person_id STRING");
     events = InfluenceGraph.personEvents(engagements, identities, DAY, CONFIG.scoring());
-    scores = df("person_id STRING, score DOUBLE",
-        "{\"person_id\":\"twitter:B\",\"score\":20.0}",
-        "{\"person_id\":\"twitter:H\",\"score\":70.0}",
-        "{\"person_id\":\"twitter:L1\",\"score\":15.0}",
-        "{\"person_id\":\"twitter:L2\",\"score\":14.0}",
-        "{\"person_id\":\"twitter:L3\",\"score\":13.0}",
-        "{\"person_id\":\"twitter:I2\",\"score\":65.0}",
-        "{\"person_id\":\"twitter:I3\",\"score\":90.0}");
+    scores =
+        df(
+            "person_id STRING, score DOUBLE",
+            "{\"person_id\":\"twitter:B\",\"score\":20.0}",
+            "{\"person_id\":\"twitter:H\",\"score\":70.0}",
+            "{\"person_id\":\"twitter:L1\",\"score\":15.0}",
+            "{\"person_id\":\"twitter:L2\",\"score\":14.0}",
+            "{\"person_id\":\"twitter:L3\",\"score\":13.0}",
+            "{\"person_id\":\"twitter:I2\",\"score\":65.0}",
+            "{\"person_id\":\"twitter:I3\",\"score\":90.0}");
   }
 
   @Test
   void momentsRankPostsByEngagementWeightedByTheEngagersScore() {
-    List<Row> m = MomentTransforms.moments(events, scores, DAY, CONFIG.scoring(), CONFIG.moments())
-        .where(col("person_id").equalTo("twitter:B")).orderBy("position").collectAsList();
-    // p3: share from 65 (65) + comment from 90 (54) + comment 14 (8.4) + like 13 (2.6); p1: 0.2 x 70 = 14;
+    List<Row> m =
+        MomentTransforms.moments(events, scores, DAY, CONFIG.scoring(), CONFIG.moments())
+            .where(col("person_id").equalTo("twitter:B"))
+            .orderBy("position")
+            .collectAsList();
+    // p3: share from 65 (65) + comment from 90 (54) + comment 14 (8.4) + like 13 (2.6); p1: 0.2 x
+    // 70 = 14;
     // p2: four likes from 13-15 people: 0.2 x (15 + 14 + 13 + 15) = 11.4.
     assertThat(m).extracting(r -> r.<String>getAs("post_id")).containsExactly("p3", "p1", "p2");
     assertThat(m.get(1).<Double>getAs("moment_score")).isEqualTo(0.2 * 70);
@@ -81,47 +94,90 @@ class MomentTransformsTest {
     assertThat(m.get(2).getAs("posted_at").toString()).startsWith("2026-01-10 08:00");
     // Every engager, highest score first, with their types and score.
     List<Row> engagers = m.get(2).getList(m.get(2).fieldIndex("engagers"));
-    assertThat(engagers).extracting(r -> r.<String>getAs("person_id")).containsExactly("twitter:L1", "twitter:L2", "twitter:L3");
-    assertThat(engagers).extracting(r -> r.<Double>getAs("score")).containsExactly(15.0, 14.0, 13.0);
+    assertThat(engagers)
+        .extracting(r -> r.<String>getAs("person_id"))
+        .containsExactly("twitter:L1", "twitter:L2", "twitter:L3");
+    assertThat(engagers)
+        .extracting(r -> r.<Double>getAs("score"))
+        .containsExactly(15.0, 14.0, 13.0);
     assertThat(engagers.get(0).<Long>getAs("engagements")).isEqualTo(2L);
-    assertThat(engagers.get(0).getList(engagers.get(0).fieldIndex("types"))).containsExactly("like");
+    assertThat(engagers.get(0).getList(engagers.get(0).fieldIndex("types")))
+        .containsExactly("like");
   }
 
   @Test
   void outreachSaysWhoAnswered() {
-    List<Row> out = MomentTransforms.outreach(events, scores, DAY).where(col("person_id").equalTo("twitter:B")).orderBy("reached_id").collectAsList();
-    assertThat(out).extracting(r -> r.<String>getAs("reached_id")).containsExactly("twitter:H", "twitter:I3", "twitter:L1");
-    assertThat(out).extracting(r -> r.<Boolean>getAs("answered")).containsExactly(true, true, false);
+    List<Row> out =
+        MomentTransforms.outreach(events, scores, DAY)
+            .where(col("person_id").equalTo("twitter:B"))
+            .orderBy("reached_id")
+            .collectAsList();
+    assertThat(out)
+        .extracting(r -> r.<String>getAs("reached_id"))
+        .containsExactly("twitter:H", "twitter:I3", "twitter:L1");
+    assertThat(out)
+        .extracting(r -> r.<Boolean>getAs("answered"))
+        .containsExactly(true, true, false);
     assertThat(out.get(0).<Long>getAs("comments")).isEqualTo(1L);
     assertThat(out.get(0).<Double>getAs("reached_score")).isEqualTo(70.0);
   }
 
   @Test
   void unansweredInfluencersLeaveOutThoseThePersonAnswered() {
-    List<Row> u = MomentTransforms.unansweredInfluencers(events, scores, DAY, CONFIG.scoring(), CONFIG.moments())
-        .where(col("person_id").equalTo("twitter:B")).orderBy("engager_id").collectAsList();
-    // H (70) was answered after engaging; L2 scores too low; I2 and I3 were never answered afterwards.
-    assertThat(u).extracting(r -> r.<String>getAs("engager_id")).containsExactly("twitter:I2", "twitter:I3");
+    List<Row> u =
+        MomentTransforms.unansweredInfluencers(
+                events, scores, DAY, CONFIG.scoring(), CONFIG.moments())
+            .where(col("person_id").equalTo("twitter:B"))
+            .orderBy("engager_id")
+            .collectAsList();
+    // H (70) was answered after engaging; L2 scores too low; I2 and I3 were never answered
+    // afterwards.
+    assertThat(u)
+        .extracting(r -> r.<String>getAs("engager_id"))
+        .containsExactly("twitter:I2", "twitter:I3");
     assertThat(u).extracting(r -> r.<Double>getAs("threshold")).containsOnly(60.0);
   }
 
   @Test
   void theThresholdRisesWithTheOwnScore() {
-    Dataset<Row> higher = scores.withColumn("score", org.apache.spark.sql.functions.when(col("person_id").equalTo("twitter:B"), 50.0).otherwise(col("score")));
-    List<Row> u = MomentTransforms.unansweredInfluencers(events, higher, DAY, CONFIG.scoring(), CONFIG.moments())
-        .where(col("person_id").equalTo("twitter:B")).collectAsList();
+    Dataset<Row> higher =
+        scores.withColumn(
+            "score",
+            org.apache
+                .spark
+                .sql
+                .functions
+                .when(col("person_id").equalTo("twitter:B"), 50.0)
+                .otherwise(col("score")));
+    List<Row> u =
+        MomentTransforms.unansweredInfluencers(
+                events, higher, DAY, CONFIG.scoring(), CONFIG.moments())
+            .where(col("person_id").equalTo("twitter:B"))
+            .collectAsList();
     // 50 + 20 = 70: I2 at 65 no longer counts.
     assertThat(u).extracting(r -> r.<String>getAs("engager_id")).containsExactly("twitter:I3");
   }
 
   @Test
   void breakdownCountsReceivedEngagementPerDimension() {
-    List<Row> b = MomentTransforms.breakdown(events, scores, DAY, CONFIG.scoring())
-        .where(col("person_id").equalTo("twitter:B")).collectAsList();
-    long byType = b.stream().filter(r -> r.getAs("dimension").equals("engagement_type")).mapToLong(r -> r.<Long>getAs("engagements")).sum();
-    long byHour = b.stream().filter(r -> r.getAs("dimension").equals("hour_of_day")).mapToLong(r -> r.<Long>getAs("engagements")).sum();
+    List<Row> b =
+        MomentTransforms.breakdown(events, scores, DAY, CONFIG.scoring())
+            .where(col("person_id").equalTo("twitter:B"))
+            .collectAsList();
+    long byType =
+        b.stream()
+            .filter(r -> r.getAs("dimension").equals("engagement_type"))
+            .mapToLong(r -> r.<Long>getAs("engagements"))
+            .sum();
+    long byHour =
+        b.stream()
+            .filter(r -> r.getAs("dimension").equals("hour_of_day"))
+            .mapToLong(r -> r.<Long>getAs("engagements"))
+            .sum();
     assertThat(byType).isEqualTo(10L).isEqualTo(byHour);
-    assertThat(b).filteredOn(r -> r.getAs("dimension").equals("hour_of_day") && r.getAs("value").equals("9"))
-        .extracting(r -> r.<Long>getAs("engagements")).containsExactly(6L);
+    assertThat(b)
+        .filteredOn(r -> r.getAs("dimension").equals("hour_of_day") && r.getAs("value").equals("9"))
+        .extracting(r -> r.<Long>getAs("engagements"))
+        .containsExactly(6L);
   }
 }

@@ -30,11 +30,15 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Both propagation paths against an implementation this project did not write: GraphX's
- * PageRank, on the unweighted form (p = 1 / out-degree) where both compute the same quantity.
+ * Both propagation paths against an implementation this project did not write: GraphX's PageRank,
+ * on the unweighted form (p = 1 / out-degree) where both compute the same quantity.
  */
 class PropagatorTest {
-  static final StructType EDGES = new StructType().add("src", DataTypes.StringType).add("dst", DataTypes.StringType).add("p", DataTypes.DoubleType);
+  static final StructType EDGES =
+      new StructType()
+          .add("src", DataTypes.StringType)
+          .add("dst", DataTypes.StringType)
+          .add("p", DataTypes.DoubleType);
   static final int N = 300;
   static final int ITERATIONS = 20;
   static SparkSession spark;
@@ -60,9 +64,12 @@ class PropagatorTest {
     }
     List<Edge<Object>> edges = new ArrayList<>();
     graph.forEach(e -> edges.add(new Edge<>(e[0], e[1], 1.0)));
-    JavaRDD<Edge<Object>> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(edges, 2);
+    JavaRDD<Edge<Object>> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(edges, 2);
     ClassTag<Object> tag = ClassTag$.MODULE$.apply(Object.class);
-    Graph<Object, Object> g = Graph.fromEdges(rdd.rdd(), 1.0, StorageLevel.MEMORY_ONLY(), StorageLevel.MEMORY_ONLY(), tag, tag);
+    Graph<Object, Object> g =
+        Graph.fromEdges(
+            rdd.rdd(), 1.0, StorageLevel.MEMORY_ONLY(), StorageLevel.MEMORY_ONLY(), tag, tag);
     Graph<Object, Object> ranked = PageRank.run(g, ITERATIONS, 0.15, tag, tag);
     graphx = new HashMap<>();
     for (Tuple2<Object, Object> t : ranked.vertices().toJavaRDD().collect()) {
@@ -80,7 +87,8 @@ class PropagatorTest {
     Map<Long, Integer> outDegree = new HashMap<>();
     graph.forEach(e -> outDegree.merge(e[0], 1, Integer::sum));
     List<Row> rows = new ArrayList<>();
-    graph.forEach(e -> rows.add(RowFactory.create("n" + e[0], "n" + e[1], 1.0 / outDegree.get(e[0]))));
+    graph.forEach(
+        e -> rows.add(RowFactory.create("n" + e[0], "n" + e[1], 1.0 / outDegree.get(e[0]))));
     return spark.createDataFrame(rows, EDGES);
   }
 
@@ -104,14 +112,32 @@ class PropagatorTest {
   @Test
   void longIdsRankLikeStringIds() {
     Propagator.Settings s = new Propagator.Settings(0.85, 0, ITERATIONS, 5, Long.MAX_VALUE);
-    Dataset<Row> longIds = unweightedEdges().select(
-        org.apache.spark.sql.functions.substring(org.apache.spark.sql.functions.col("src"), 2, 9).cast("long").as("src"),
-        org.apache.spark.sql.functions.substring(org.apache.spark.sql.functions.col("dst"), 2, 9).cast("long").as("dst"),
-        org.apache.spark.sql.functions.col("p"));
+    Dataset<Row> longIds =
+        unweightedEdges()
+            .select(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .substring(org.apache.spark.sql.functions.col("src"), 2, 9)
+                    .cast("long")
+                    .as("src"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .substring(org.apache.spark.sql.functions.col("dst"), 2, 9)
+                    .cast("long")
+                    .as("dst"),
+                org.apache.spark.sql.functions.col("p"));
     Dataset<Row> ranks = Propagator.inMemory(longIds, s);
     assertThat(ranks.first().<String>getAs("person_id")).doesNotStartWith("n");
-    assertMatchesGraphX(ranks.withColumn("person_id", org.apache.spark.sql.functions.concat(
-        org.apache.spark.sql.functions.lit("n"), org.apache.spark.sql.functions.col("person_id"))));
+    assertMatchesGraphX(
+        ranks.withColumn(
+            "person_id",
+            org.apache.spark.sql.functions.concat(
+                org.apache.spark.sql.functions.lit("n"),
+                org.apache.spark.sql.functions.col("person_id"))));
   }
 
   @Test
@@ -149,10 +175,13 @@ class PropagatorTest {
   void bothPathsStopAtTheSameToleranceWithTheSameRanks() {
     Propagator.Settings s = new Propagator.Settings(0.85, 1e-4, 100, 10, 0);
     Map<String, Double> local = new HashMap<>();
-    Propagator.inMemory(unweightedEdges(), s).collectAsList().forEach(r -> local.put(r.getString(0), r.getDouble(1)));
+    Propagator.inMemory(unweightedEdges(), s)
+        .collectAsList()
+        .forEach(r -> local.put(r.getString(0), r.getDouble(1)));
     List<Row> distributed = Propagator.distributed(unweightedEdges(), s).collectAsList();
     assertThat(distributed.get(0).<Integer>getAs("iterations")).isLessThan(100);
-    distributed.forEach(r -> assertThat(r.getDouble(1)).isCloseTo(local.get(r.getString(0)), within(1e-9)));
+    distributed.forEach(
+        r -> assertThat(r.getDouble(1)).isCloseTo(local.get(r.getString(0)), within(1e-9)));
   }
 
   @Test
@@ -162,7 +191,13 @@ class PropagatorTest {
     List<Row> asGiven = Propagator.inMemory(edges, s).collectAsList();
     Dataset<Row> shuffled = edges.repartition(3).orderBy(org.apache.spark.sql.functions.rand(11));
     List<Row> reordered = Propagator.inMemory(shuffled, s).collectAsList();
-    List<Row> reversed = Propagator.inMemory(edges.orderBy(org.apache.spark.sql.functions.col("src").desc(), org.apache.spark.sql.functions.col("dst").desc()), s).collectAsList();
+    List<Row> reversed =
+        Propagator.inMemory(
+                edges.orderBy(
+                    org.apache.spark.sql.functions.col("src").desc(),
+                    org.apache.spark.sql.functions.col("dst").desc()),
+                s)
+            .collectAsList();
     assertThat(reordered).isEqualTo(asGiven);
     assertThat(reversed).isEqualTo(asGiven);
   }

@@ -29,30 +29,40 @@ class ScoreTransformsTest {
   static String e(String id, String type, String actor, String target, String post, String date) {
     return String.format(
         "{\"network\":\"%s\",\"event_id\":\"%s\",\"type\":\"%s\",\"actor_id\":\"%s\",\"target_id\":%s,\"post_id\":%s,\"event_date\":\"%s\",\"ingest_date\":\"%s\"}",
-        actor.startsWith("fb") ? "facebook" : "twitter", id, type, actor,
-        target == null ? "null" : "\"" + target + "\"", post == null ? "null" : "\"" + post + "\"", date, date);
+        actor.startsWith("fb") ? "facebook" : "twitter",
+        id,
+        type,
+        actor,
+        target == null ? "null" : "\"" + target + "\"",
+        post == null ? "null" : "\"" + post + "\"",
+        date,
+        date);
   }
 
   @BeforeAll
   static void build() {
-    Dataset<Row> engagements = df(ENGAGEMENTS,
-        e("1", "post", "twB", null, "p1", "2026-01-10"),
-        e("2", "share", "twA", "twB", "p1", "2026-01-10"),
-        // A hundred likes in a day from C saturate: no more than the cap.
-        e("3", "like", "twC", "twB", "p1", "2026-01-10"),
-        e("4", "like", "twC", "twB", "p1", "2026-01-10"),
-        // B's facebook account is B too: fbB -> twB is B engaging B, no edge.
-        e("5", "comment", "fbB", "fbX", "p9", "2026-01-10"),
-        e("6", "mention", "twB", "twB2", null, "2026-01-10"),
-        // Thirty days old: half weight. Out of the window: nothing.
-        e("7", "share", "twD", "twB", "p0", "2025-12-11"),
-        e("8", "share", "twD", "twB", "p0", "2025-10-01"),
-        // Delivered after the scoring day: not seen by this day's run.
-        "{\"network\":\"twitter\",\"event_id\":\"9\",\"type\":\"share\",\"actor_id\":\"twE\",\"target_id\":\"twB\",\"post_id\":\"p1\",\"event_date\":\"2026-01-10\",\"ingest_date\":\"2026-01-11\"}");
-    Dataset<Row> identities = df("network STRING, account_id STRING, person_id STRING",
-        "{\"network\":\"twitter\",\"account_id\":\"twB\",\"person_id\":\"B\"}",
-        "{\"network\":\"twitter\",\"account_id\":\"twB2\",\"person_id\":\"B\"}",
-        "{\"network\":\"facebook\",\"account_id\":\"fbB\",\"person_id\":\"B\"}");
+    Dataset<Row> engagements =
+        df(
+            ENGAGEMENTS,
+            e("1", "post", "twB", null, "p1", "2026-01-10"),
+            e("2", "share", "twA", "twB", "p1", "2026-01-10"),
+            // A hundred likes in a day from C saturate: no more than the cap.
+            e("3", "like", "twC", "twB", "p1", "2026-01-10"),
+            e("4", "like", "twC", "twB", "p1", "2026-01-10"),
+            // B's facebook account is B too: fbB -> twB is B engaging B, no edge.
+            e("5", "comment", "fbB", "fbX", "p9", "2026-01-10"),
+            e("6", "mention", "twB", "twB2", null, "2026-01-10"),
+            // Thirty days old: half weight. Out of the window: nothing.
+            e("7", "share", "twD", "twB", "p0", "2025-12-11"),
+            e("8", "share", "twD", "twB", "p0", "2025-10-01"),
+            // Delivered after the scoring day: not seen by this day's run.
+            "{\"network\":\"twitter\",\"event_id\":\"9\",\"type\":\"share\",\"actor_id\":\"twE\",\"target_id\":\"twB\",\"post_id\":\"p1\",\"event_date\":\"2026-01-10\",\"ingest_date\":\"2026-01-11\"}");
+    Dataset<Row> identities =
+        df(
+            "network STRING, account_id STRING, person_id STRING",
+            "{\"network\":\"twitter\",\"account_id\":\"twB\",\"person_id\":\"B\"}",
+            "{\"network\":\"twitter\",\"account_id\":\"twB2\",\"person_id\":\"B\"}",
+            "{\"network\":\"facebook\",\"account_id\":\"fbB\",\"person_id\":\"B\"}");
     events = InfluenceGraph.personEvents(engagements, identities, DAY, P);
     edges = new HashMap<>();
     for (Row r : InfluenceGraph.edges(events, DAY, P).collectAsList()) {
@@ -62,25 +72,35 @@ class ScoreTransformsTest {
 
   @Test
   void edgesMergeAccountsDropSelfEngagementAndRespectTheWindowAndDelivery() {
-    assertThat(edges.keySet()).containsExactlyInAnyOrder(
-        "twitter:twA>B", "twitter:twC>B", "twitter:twD>B", "B>facebook:fbX");
-    assertThat(edges.get("twitter:twA>B").<Double>getAs("a")).isCloseTo(ScoreMath.saturate(1.0, P.pairDayCap()), within(1e-12));
-    assertThat(edges.get("twitter:twC>B").<Double>getAs("a")).isCloseTo(ScoreMath.saturate(0.4, P.pairDayCap()), within(1e-12));
+    assertThat(edges.keySet())
+        .containsExactlyInAnyOrder(
+            "twitter:twA>B", "twitter:twC>B", "twitter:twD>B", "B>facebook:fbX");
+    assertThat(edges.get("twitter:twA>B").<Double>getAs("a"))
+        .isCloseTo(ScoreMath.saturate(1.0, P.pairDayCap()), within(1e-12));
+    assertThat(edges.get("twitter:twC>B").<Double>getAs("a"))
+        .isCloseTo(ScoreMath.saturate(0.4, P.pairDayCap()), within(1e-12));
     assertThat(edges.get("twitter:twD>B").<Double>getAs("a"))
-        .isCloseTo(ScoreMath.saturate(1.0, P.pairDayCap()) * ScoreMath.decay(30, P.halfLifeDays()), within(1e-12));
+        .isCloseTo(
+            ScoreMath.saturate(1.0, P.pairDayCap()) * ScoreMath.decay(30, P.halfLifeDays()),
+            within(1e-12));
     // Each engager gives all its weight to B, so each passes its whole rank.
     assertThat(edges.get("twitter:twA>B").<Double>getAs("p")).isCloseTo(1.0, within(1e-12));
   }
 
   @Test
   void scoresFollowScoreMathForEveryRow() {
-    Dataset<Row> ranks = Propagator.inMemory(InfluenceGraph.edges(events, DAY, P), new Propagator.Settings(0.85, 1e-12, 200, 10, Long.MAX_VALUE));
+    Dataset<Row> ranks =
+        Propagator.inMemory(
+            InfluenceGraph.edges(events, DAY, P),
+            new Propagator.Settings(0.85, 1e-12, 200, 10, Long.MAX_VALUE));
     Dataset<Row> nodes = InfluenceGraph.nodes(events, InfluenceGraph.edges(events, DAY, P), DAY);
-    Dataset<Row> previous = df("person_id STRING, score DOUBLE",
-        "{\"person_id\":\"B\",\"score\":12.5}",
-        "{\"person_id\":\"twitter:twA\",\"score\":40.0}",
-        "{\"person_id\":\"gone\",\"score\":2.0}",
-        "{\"person_id\":\"faded\",\"score\":1.0}");
+    Dataset<Row> previous =
+        df(
+            "person_id STRING, score DOUBLE",
+            "{\"person_id\":\"B\",\"score\":12.5}",
+            "{\"person_id\":\"twitter:twA\",\"score\":40.0}",
+            "{\"person_id\":\"gone\",\"score\":2.0}",
+            "{\"person_id\":\"faded\",\"score\":1.0}");
     List<Row> scores = ScoreTransforms.scores(nodes, ranks, previous, DAY, P).collectAsList();
     Map<String, Row> by = new HashMap<>();
     scores.forEach(r -> by.put(r.getAs("person_id"), r));
@@ -88,21 +108,31 @@ class ScoreTransformsTest {
     assertThat(by).doesNotContainKey("faded").containsKey("gone");
     assertThat(by.get("gone").<Double>getAs("score")).isEqualTo(1.0);
     // B: rank = 0.15 + 0.85 (rank of A + C + D) with each of them at 0.15.
-    assertThat(by.get("B").<Double>getAs("propagated_rank")).isCloseTo(0.15 + 0.85 * 3 * 0.15, within(1e-9));
+    assertThat(by.get("B").<Double>getAs("propagated_rank"))
+        .isCloseTo(0.15 + 0.85 * 3 * 0.15, within(1e-9));
     for (Row r : scores) {
       String who = r.getAs("person_id");
       double target = r.getAs("target_score");
       if (r.<Boolean>getAs("in_graph")) {
-        assertThat(target).as(who).isEqualTo(ScoreMath.calibrate(r.<Double>getAs("raw_influence"), P));
-        assertThat(r.<Double>getAs("outreach_bonus")).as(who)
-            .isCloseTo(ScoreMath.outreachBonus(r.getAs("given_weight"), P.outreachWeight(), P.outreachReference()), within(1e-12));
+        assertThat(target)
+            .as(who)
+            .isEqualTo(ScoreMath.calibrate(r.<Double>getAs("raw_influence"), P));
+        assertThat(r.<Double>getAs("outreach_bonus"))
+            .as(who)
+            .isCloseTo(
+                ScoreMath.outreachBonus(
+                    r.getAs("given_weight"), P.outreachWeight(), P.outreachReference()),
+                within(1e-12));
       }
       Double prev = r.getAs("previous_score");
       double expected = ScoreMath.nextScore(prev, target, !r.<Boolean>getAs("acted_today"), P);
       assertThat(r.<Double>getAs("score")).as(who).isEqualTo(expected);
       if (prev != null) {
         // The change adds up from its parts.
-        double parts = (target - prev) + r.<Double>getAs("inactivity_adjustment") + r.<Double>getAs("drop_cap_adjustment");
+        double parts =
+            (target - prev)
+                + r.<Double>getAs("inactivity_adjustment")
+                + r.<Double>getAs("drop_cap_adjustment");
         assertThat(r.<Double>getAs("score_change")).as(who).isCloseTo(parts, within(1e-9));
       }
     }
