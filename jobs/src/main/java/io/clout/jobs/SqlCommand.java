@@ -4,6 +4,7 @@ import io.clout.common.config.CloutConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -45,12 +46,19 @@ public final class SqlCommand {
     return names;
   }
 
+  /** Rows a table view shows when no {@code --limit} is given; csv and json export every row. */
+  public static final int TABLE_ROWS = 1000;
+
+  /**
+   * Runs {@code query} and prints its result. Exports (csv, json) are whole unless {@code limit} is
+   * given; a table view shows at most {@link #TABLE_ROWS} and says so when it cut the result.
+   */
   public static void run(
       SparkSession spark,
       CloutConfig config,
       String query,
       Format format,
-      int limit,
+      Integer limit,
       PrintStream out) {
     List<String> tables = registerTables(spark, config);
     Dataset<Row> result;
@@ -71,28 +79,39 @@ public final class SqlCommand {
                       + "; run ./clout daily first)"
                   : " (tables: " + String.join(", ", tables) + ")"));
     }
+    Dataset<Row> limited = limit == null ? result : result.limit(limit);
     switch (format) {
-      case TABLE -> printTable(result.columns(), cells(result, limit, "NULL"), out);
-      case CSV -> {
-        out.println(String.join(",", result.columns()));
-        for (List<String> row : cells(result, limit, "")) {
-          out.println(String.join(",", row.stream().map(SqlCommand::csv).toList()));
+      case TABLE -> {
+        int shown = limit == null ? TABLE_ROWS : limit;
+        List<List<String>> rows =
+            result.limit(shown + 1).collectAsList().stream().map(r -> cells(r, "NULL")).toList();
+        boolean cut = rows.size() > shown;
+        printTable(result.columns(), cut ? rows.subList(0, shown) : rows, out);
+        if (cut && limit == null) {
+          out.println(
+              "(cut at "
+                  + TABLE_ROWS
+                  + " rows: --limit N shows more, --format csv or json exports every row)");
         }
       }
-      case JSON -> result.limit(limit).toJSON().collectAsList().forEach(out::println);
+      case CSV -> {
+        out.println(String.join(",", result.columns()));
+        Iterator<Row> it = limited.toLocalIterator();
+        while (it.hasNext()) {
+          out.println(
+              String.join(",", cells(it.next(), "").stream().map(SqlCommand::csv).toList()));
+        }
+      }
+      case JSON -> limited.toJSON().toLocalIterator().forEachRemaining(out::println);
     }
   }
 
-  private static List<List<String>> cells(Dataset<Row> result, int limit, String nullText) {
-    List<List<String>> rows = new ArrayList<>();
-    for (Row r : result.limit(limit).collectAsList()) {
-      List<String> cells = new ArrayList<>();
-      for (int i = 0; i < r.length(); i++) {
-        cells.add(r.isNullAt(i) ? nullText : String.valueOf(r.get(i)));
-      }
-      rows.add(cells);
+  private static List<String> cells(Row r, String nullText) {
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < r.length(); i++) {
+      cells.add(r.isNullAt(i) ? nullText : String.valueOf(r.get(i)));
     }
-    return rows;
+    return cells;
   }
 
   /** Prints rows as an aligned text table with a header rule, numbers right-aligned. */

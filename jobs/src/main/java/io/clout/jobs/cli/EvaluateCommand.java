@@ -1,0 +1,55 @@
+package io.clout.jobs.cli;
+
+import io.clout.jobs.Tables;
+import io.clout.jobs.evaluate.Evaluation;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code clout evaluate --from D1 --to D2 [--out DIR]}. */
+@Command(
+    name = "evaluate",
+    description = {
+      "Score the days, then measure how each day's score predicts the next day's engagement.",
+      "Runs the days into DIR/warehouse (unless --warehouse); compares the score with in-degree,",
+      "engagement count and PageRank; stability; an injected ring. Writes DIR/evaluation.json."
+    })
+final class EvaluateCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin SparkOptions spark;
+
+  @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD")
+  LocalDate from;
+
+  @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD")
+  LocalDate to;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "evaluation")
+  String out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!to.isAfter(from)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--to "
+              + to
+              + " must be after --from "
+              + from
+              + ": a day to score and the next to check");
+    }
+    // Its own warehouse unless told otherwise: an evaluation never writes into the daily tables.
+    Map<String, String> own =
+        spark.warehouse != null
+            ? Map.of()
+            : Map.of("paths.warehouse", Tables.stripSlash(out) + "/warehouse");
+    spark.withSpark(
+        "clout-evaluate", own, (s, c) -> Evaluation.run(s, c, from, to, out, System.out));
+    return 0;
+  }
+}

@@ -1,0 +1,78 @@
+package io.clout.jobs.cli;
+
+import io.clout.common.config.CloutConfig;
+import io.clout.common.config.ConfigLoader;
+import io.clout.jobs.SparkSessions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of every command that runs Spark, and the one place the configuration layers meet:
+ * {@code conf/<env>.yaml} (or {@code --config}), then {@code --raw}/{@code --warehouse}, then what
+ * the command itself sets, then {@code --set}, then {@code --conf} for Spark settings.
+ */
+public final class SparkOptions {
+  @Option(
+      names = "--env",
+      paramLabel = "NAME",
+      defaultValue = "local",
+      description = "conf/NAME.yaml (default: ${DEFAULT-VALUE})")
+  String env;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "another config file")
+  Path config;
+
+  @Option(names = "--raw", paramLabel = "PATH", description = "raw logs root (paths.raw)")
+  String raw;
+
+  @Option(names = "--warehouse", paramLabel = "PATH", description = "tables root (paths.warehouse)")
+  String warehouse;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "override any config key (repeatable)")
+  Map<String, String> sets = new LinkedHashMap<>();
+
+  @Option(names = "--conf", paramLabel = "K=V", description = "a Spark setting (repeatable)")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  /** A Spark command's body, given a session and the loaded config. */
+  interface Body {
+    void run(SparkSession spark, CloutConfig config) throws Exception;
+  }
+
+  /** The layered configuration; {@code commandSets} sit between the path options and --set. */
+  public CloutConfig load(Map<String, String> commandSets) {
+    String home = System.getProperty("clout.home", System.getenv().getOrDefault("CLOUT_HOME", "."));
+    Path file = config != null ? config : Path.of(home, "conf", env + ".yaml");
+    Map<String, String> overrides = new LinkedHashMap<>();
+    if (raw != null) {
+      overrides.put("paths.raw", raw);
+    }
+    if (warehouse != null) {
+      overrides.put("paths.warehouse", warehouse);
+    }
+    overrides.putAll(commandSets);
+    overrides.putAll(sets);
+    return ConfigLoader.load(file, overrides, sparkConf);
+  }
+
+  /** Loads the config, runs {@code body} in a session, and stops the session in any case. */
+  void withSpark(String appName, Map<String, String> commandSets, Body body) throws Exception {
+    CloutConfig loaded = load(commandSets);
+    SparkSession spark = SparkSessions.create(loaded, appName);
+    try {
+      body.run(spark, loaded);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  void withSpark(String appName, Body body) throws Exception {
+    withSpark(appName, Map.of(), body);
+  }
+}
