@@ -1,7 +1,6 @@
 package io.clout.jobs;
 
 import io.delta.tables.DeltaTable;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,32 +40,5 @@ public final class Delta {
     } catch (java.io.IOException e) {
       throw new CloutException("Cannot resolve table path " + path + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Replaces exactly the rows matching {@code where} with {@code rows}, in one atomic commit (Delta
-   * {@code replaceWhere}); creates the table on first use.
-   */
-  public static void replaceWhere(
-      Dataset<Row> rows, String path, String where, String... partitionBy) {
-    replaceWhere(rows, path, where, Map.of(), partitionBy);
-  }
-
-  /**
-   * As above, with {@code tableProperties} ({@code delta.*}) set when the write creates the table.
-   */
-  public static void replaceWhere(
-      Dataset<Row> rows,
-      String path,
-      String where,
-      Map<String, String> tableProperties,
-      String... partitionBy) {
-    rows.write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", where)
-        .options(tableProperties)
-        .partitionBy(partitionBy)
-        .save(path);
   }
 }

@@ -2,7 +2,11 @@ package io.clout.jobs;
 
 import io.clout.common.config.CloutConfig;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -10,16 +14,6 @@ import org.apache.spark.sql.SparkSession;
  * person) and VACUUM with a retention no shorter than Delta's safe default. docs/operations.md.
  */
 public final class Maintenance {
-  /** Tables read by person: Z-order them on person_id. */
-  static final List<String> BY_PERSON =
-      List.of(
-          Tables.SCORES,
-          Tables.SCORE_DRIVERS,
-          Tables.MOMENTS,
-          Tables.OUTREACH,
-          Tables.UNANSWERED_INFLUENCERS,
-          Tables.ENGAGEMENT_BREAKDOWN);
-
   private Maintenance() {}
 
   public static void run(SparkSession spark, CloutConfig config, int retainHours, PrintStream out) {
@@ -29,34 +23,43 @@ public final class Maintenance {
               + retainHours
               + ": below 168 (7 days) a reader or a running job may still need the files");
     }
-    for (String table : Tables.ALL) {
+    for (Table table : Tables.ALL) {
       String path = Tables.path(config, table);
       if (!Delta.exists(spark, path)) {
         continue;
       }
       String ref = Delta.sqlRef(spark, path);
       long t = System.nanoTime();
-      spark.sql("OPTIMIZE " + ref + (BY_PERSON.contains(table) ? " ZORDER BY (person_id)" : ""));
+      alignProperties(spark, ref, table.properties());
+      String zOrder = String.join(", ", table.zOrder());
+      spark.sql("OPTIMIZE " + ref + (zOrder.isEmpty() ? "" : " ZORDER BY (" + zOrder + ")"));
       spark.sql("VACUUM " + ref + " RETAIN " + retainHours + " HOURS");
       out.printf(
           "  %s: optimized%s and vacuumed (%.1f s)%n",
-          table,
-          BY_PERSON.contains(table) ? " (z-order person_id)" : "",
+          table.name(),
+          zOrder.isEmpty() ? "" : " (z-order " + zOrder + ")",
           (System.nanoTime() - t) / 1e9);
     }
   }
 
-  /** Turns on the change data feed of {@code scores}, so consumers can read only what changed. */
-  public static void enableChangeFeed(SparkSession spark, String path) {
-    String ref = Delta.sqlRef(spark, path);
-    boolean on =
-        spark
-                .sql("SHOW TBLPROPERTIES " + ref)
-                .where("key = 'delta.enableChangeDataFeed' AND value = 'true'")
-                .count()
-            > 0;
-    if (!on) {
-      spark.sql("ALTER TABLE " + ref + " SET TBLPROPERTIES (delta.enableChangeDataFeed = true)");
+  /**
+   * Sets the catalog's table properties where a table lacks them: tables get them when created, so
+   * this only brings in line a table created by an older version.
+   */
+  static void alignProperties(SparkSession spark, String ref, Map<String, String> properties) {
+    Map<String, String> have = new HashMap<>();
+    for (Row r : spark.sql("SHOW TBLPROPERTIES " + ref).collectAsList()) {
+      have.put(r.getString(0), r.getString(1));
+    }
+    List<String> missing = new ArrayList<>();
+    properties.forEach(
+        (k, v) -> {
+          if (!v.equals(have.get(k))) {
+            missing.add("'" + k + "' = '" + v + "'");
+          }
+        });
+    if (!missing.isEmpty()) {
+      spark.sql("ALTER TABLE " + ref + " SET TBLPROPERTIES (" + String.join(", ", missing) + ")");
     }
   }
 }

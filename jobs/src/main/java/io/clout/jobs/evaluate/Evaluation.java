@@ -12,7 +12,6 @@ import io.clout.common.config.ConfigLoader;
 import io.clout.common.scoring.RankMetrics;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.CloutException;
-import io.clout.jobs.Delta;
 import io.clout.jobs.Pipeline;
 import io.clout.jobs.Reports;
 import io.clout.jobs.Tables;
@@ -147,13 +146,13 @@ public final class Evaluation {
     Pipeline.runRange(spark, config, from, to, false, out);
     ScoringParams p = config.scoring();
     Dataset<Row> engagements =
-        Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
+        Tables.find(spark, config, Tables.ENGAGEMENTS)
             .orElseThrow(
                 () ->
                     new CloutException(
                         "Cannot evaluate: no engagements under " + config.paths().warehouse()));
-    Dataset<Row> ids = ScoreJob.identities(spark, config);
-    Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
+    Dataset<Row> ids = Tables.read(spark, config, Tables.IDENTITIES);
+    Dataset<Row> scores = Tables.read(spark, config, Tables.SCORES);
 
     List<String> days = new ArrayList<>();
     List<Long> population = new ArrayList<>();

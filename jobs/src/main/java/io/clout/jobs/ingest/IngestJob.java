@@ -10,6 +10,7 @@ import io.clout.common.events.ValidationRules;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
 import io.clout.jobs.Reports;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -37,16 +38,6 @@ import org.apache.spark.storage.StorageLevel;
  * tables as the first run left them.
  */
 public final class IngestJob {
-  /**
-   * Delta collects min/max statistics only on the columns reads filter by (the replaceWhere on
-   * ingest_date, the late-data rule, BI lookups by person, network and time), not on ids, text and
-   * file names: statistics on every column cost about a third of the write (docs/benchmarks.md).
-   */
-  static final Map<String, String> ENGAGEMENTS_PROPERTIES =
-      Map.of(
-          "delta.dataSkippingStatsColumns",
-          "ingest_date,occurred_at,network,actor_id,target_id,post_id");
-
   private IngestJob() {}
 
   public static IngestReport run(SparkSession spark, CloutConfig config, LocalDate date) {
@@ -78,9 +69,8 @@ public final class IngestJob {
             identityFiles,
             new RawLines(RawLines.KIND_IDENTITY, rules, date, ing.rawTextCap(), conf));
 
-    String engagementsPath = Tables.path(config, Tables.ENGAGEMENTS);
     Dataset<Row> earlierKeys =
-        Delta.read(spark, engagementsPath)
+        Tables.find(spark, config, Tables.ENGAGEMENTS)
             .map(
                 t ->
                     t.where(
@@ -111,27 +101,20 @@ public final class IngestJob {
           counts.linesRead == 0 ? 0 : (double) counts.rejected / counts.linesRead;
       boolean tooMany = rejectedFraction > ing.maxRejectedFraction();
       if (!tooMany) {
-        Delta.replaceWhere(
-            IngestTransforms.rejected(classified, day),
-            Tables.path(config, Tables.REJECTED_EVENTS),
-            "ingest_date = '" + day + "'",
-            "ingest_date");
-        IngestTransforms.identities(
-                classified.where(col("record_kind").equalTo(RawLines.KIND_IDENTITY)))
-            .write()
-            .format("delta")
-            .mode("overwrite")
-            .save(Tables.path(config, Tables.IDENTITIES));
-        Delta.replaceWhere(
-            IngestTransforms.engagements(classified, day),
-            engagementsPath,
-            "ingest_date = '" + day + "'",
-            ENGAGEMENTS_PROPERTIES,
-            "event_date");
+        Tables.write(
+            config, Tables.REJECTED_EVENTS, IngestTransforms.rejected(classified, day), date);
+        Tables.write(
+            config,
+            Tables.IDENTITIES,
+            IngestTransforms.identities(
+                classified.where(col("record_kind").equalTo(RawLines.KIND_IDENTITY))),
+            date);
+        Tables.write(
+            config, Tables.ENGAGEMENTS, IngestTransforms.engagements(classified, day), date);
       }
       Map<String, Long> versions = new TreeMap<>();
-      for (String t : List.of(Tables.REJECTED_EVENTS, Tables.IDENTITIES, Tables.ENGAGEMENTS)) {
-        versions.put(t, Delta.version(spark, Tables.path(config, t)));
+      for (Table t : List.of(Tables.REJECTED_EVENTS, Tables.IDENTITIES, Tables.ENGAGEMENTS)) {
+        versions.put(t.name(), Delta.version(spark, Tables.path(config, t)));
       }
       IngestReport report =
           new IngestReport(

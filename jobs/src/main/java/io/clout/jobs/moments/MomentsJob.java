@@ -7,6 +7,7 @@ import io.clout.common.config.CloutConfig;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
 import io.clout.jobs.Reports;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.score.InfluenceGraph;
 import java.time.LocalDate;
@@ -35,9 +36,8 @@ public final class MomentsJob {
 
   public static Report run(SparkSession spark, CloutConfig config, LocalDate day) {
     long started = System.nanoTime();
-    String scoresPath = Tables.path(config, Tables.SCORES);
     Dataset<Row> dayScores =
-        Delta.read(spark, scoresPath)
+        Tables.find(spark, config, Tables.SCORES)
             .map(
                 s ->
                     s.where(col("score_date").equalTo(lit(day.toString()).cast("date")))
@@ -59,15 +59,13 @@ public final class MomentsJob {
               + day
               + " first");
     }
-    Dataset<Row> engagements =
-        spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS));
-    Dataset<Row> identities =
-        spark.read().format("delta").load(Tables.path(config, Tables.IDENTITIES));
+    Dataset<Row> engagements = Tables.read(spark, config, Tables.ENGAGEMENTS);
+    Dataset<Row> identities = Tables.read(spark, config, Tables.IDENTITIES);
     Dataset<Row> events =
         InfluenceGraph.personEvents(engagements, identities, day, config.scoring())
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+      Map<Table, Dataset<Row>> out = new LinkedHashMap<>();
       out.put(
           Tables.MOMENTS,
           MomentTransforms.moments(events, dayScores, day, config.scoring(), config.moments()));
@@ -81,18 +79,15 @@ public final class MomentsJob {
           MomentTransforms.breakdown(events, dayScores, day, config.scoring()));
       Map<String, Long> rows = new LinkedHashMap<>();
       Map<String, Long> versions = new LinkedHashMap<>();
-      for (Map.Entry<String, Dataset<Row>> e : out.entrySet()) {
-        String path = Tables.path(config, e.getKey());
-        Delta.replaceWhere(e.getValue(), path, "score_date = '" + day + "'", "score_date");
+      for (Map.Entry<Table, Dataset<Row>> e : out.entrySet()) {
+        Table table = e.getKey();
+        Tables.write(config, table, e.getValue(), day);
         rows.put(
-            e.getKey(),
-            spark
-                .read()
-                .format("delta")
-                .load(path)
+            table.name(),
+            Tables.read(spark, config, table)
                 .where(col("score_date").equalTo(lit(day.toString()).cast("date")))
                 .count());
-        versions.put(e.getKey(), Delta.version(spark, path));
+        versions.put(table.name(), Delta.version(spark, Tables.path(config, table)));
       }
       Report report =
           new Report(day.toString(), rows, versions, (System.nanoTime() - started) / 1_000_000);

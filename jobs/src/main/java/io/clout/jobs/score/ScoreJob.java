@@ -9,8 +9,8 @@ import io.clout.common.config.ConfigLoader;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
-import io.clout.jobs.Maintenance;
 import io.clout.jobs.Reports;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -35,7 +35,7 @@ public final class ScoreJob {
     long started = System.nanoTime();
     ScoringParams p = config.scoring();
     Dataset<Row> engagements =
-        Delta.read(spark, Tables.path(config, Tables.ENGAGEMENTS))
+        Tables.find(spark, config, Tables.ENGAGEMENTS)
             .orElseThrow(
                 () ->
                     new CloutException(
@@ -44,7 +44,7 @@ public final class ScoreJob {
                             + ": no engagements table under "
                             + config.paths().warehouse()
                             + "; run ./clout ingest first"));
-    Dataset<Row> identities = identities(spark, config);
+    Dataset<Row> identities = Tables.read(spark, config, Tables.IDENTITIES);
     Dataset<Row> previous = previousScores(spark, config, day);
 
     Computed c = compute(engagements, identities, previous, day, p);
@@ -54,11 +54,9 @@ public final class ScoreJob {
       long edgeCount = c.edgeCount();
       Dataset<Row> drivers = ScoreTransforms.drivers(c.edges(), ranks, c.events(), scores, day, p);
 
-      String where = "score_date = '" + day + "'";
-      Delta.replaceWhere(drivers, Tables.path(config, Tables.SCORE_DRIVERS), where, "score_date");
-      Delta.replaceWhere(scores, Tables.path(config, Tables.SCORES), where, "score_date");
-      Maintenance.enableChangeFeed(spark, Tables.path(config, Tables.SCORES));
-      refreshCurrent(spark, config);
+      Tables.write(config, Tables.SCORE_DRIVERS, drivers, day);
+      Tables.write(config, Tables.SCORES, scores, day);
+      refreshCurrent(spark, config, day);
 
       Row stats =
           scores
@@ -77,8 +75,8 @@ public final class ScoreJob {
       q.put("max", stats.getAs("mx"));
       Row rankInfo = ranks.selectExpr("count(*) n", "coalesce(max(iterations), 0) it").first();
       Map<String, Long> versions = new TreeMap<>();
-      for (String t : List.of(Tables.SCORES, Tables.SCORE_DRIVERS, Tables.CURRENT_SCORES)) {
-        versions.put(t, Delta.version(spark, Tables.path(config, t)));
+      for (Table t : List.of(Tables.SCORES, Tables.SCORE_DRIVERS, Tables.CURRENT_SCORES)) {
+        versions.put(t.name(), Delta.version(spark, Tables.path(config, t)));
       }
       ScoreReport report =
           new ScoreReport(
@@ -154,12 +152,8 @@ public final class ScoreJob {
    * yesterday) is an error: days build on each other and must run in order.
    */
   static Dataset<Row> previousScores(SparkSession spark, CloutConfig config, LocalDate day) {
-    String path = Tables.path(config, Tables.SCORES);
     Dataset<Row> none = noPreviousScores(spark);
-    if (!Delta.exists(spark, path)) {
-      return none;
-    }
-    Dataset<Row> all = spark.read().format("delta").load(path);
+    Dataset<Row> all = Tables.read(spark, config, Tables.SCORES);
     Row latestBefore =
         all.where(col("score_date").lt(lit(day.toString()).cast("date")))
             .agg(max("score_date"))
@@ -185,40 +179,19 @@ public final class ScoreJob {
         .select("person_id", "score");
   }
 
-  /**
-   * The identities table, or no rows (network, account_id, person_id) before the first ingest of
-   * any.
-   */
-  public static Dataset<Row> identities(SparkSession spark, CloutConfig config) {
-    return Delta.read(spark, Tables.path(config, Tables.IDENTITIES))
-        .orElse(
-            spark
-                .emptyDataFrame()
-                .selectExpr(
-                    "CAST(NULL AS STRING) network",
-                    "CAST(NULL AS STRING) account_id",
-                    "CAST(NULL AS STRING) person_id")
-                .limit(0));
-  }
-
   /** Yesterday's scores (person_id, score) when there are none: a person's first day. */
   public static Dataset<Row> noPreviousScores(SparkSession spark) {
-    return spark
-        .emptyDataFrame()
-        .selectExpr("CAST(NULL AS STRING) person_id", "CAST(NULL AS DOUBLE) score")
-        .limit(0);
+    return Tables.empty(spark, Tables.SCORES).select("person_id", "score");
   }
 
   /** current_scores holds the newest day of scores; a backfill of older days leaves it alone. */
-  static void refreshCurrent(SparkSession spark, CloutConfig config) {
-    Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
+  static void refreshCurrent(SparkSession spark, CloutConfig config, LocalDate day) {
+    Dataset<Row> scores = Tables.read(spark, config, Tables.SCORES);
     Row newest = scores.agg(max("score_date")).first();
-    scores
-        .where(col("score_date").equalTo(lit(newest.get(0))))
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("overwriteSchema", "true")
-        .save(Tables.path(config, Tables.CURRENT_SCORES));
+    Tables.write(
+        config,
+        Tables.CURRENT_SCORES,
+        scores.where(col("score_date").equalTo(lit(newest.get(0)))),
+        day);
   }
 }

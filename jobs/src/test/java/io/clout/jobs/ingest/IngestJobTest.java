@@ -7,6 +7,7 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
 import java.io.ByteArrayOutputStream;
@@ -110,7 +111,7 @@ class IngestJobTest {
             Map.of());
   }
 
-  static List<Row> table(String name) {
+  static List<Row> table(Table name) {
     return spark
         .read()
         .format("delta")
@@ -119,7 +120,7 @@ class IngestJobTest {
         .collectAsList();
   }
 
-  static long version(String name) {
+  static long version(Table name) {
     return Delta.version(spark, Tables.path(config, name));
   }
 
@@ -186,7 +187,7 @@ class IngestJobTest {
   @Test
   @Order(2)
   void rerunningADayLeavesEveryTableAsTheFirstRunLeftIt() {
-    Map<String, List<Row>> before =
+    Map<Table, List<Row>> before =
         Map.of(
             Tables.ENGAGEMENTS, table(Tables.ENGAGEMENTS),
             Tables.REJECTED_EVENTS, table(Tables.REJECTED_EVENTS),
@@ -194,7 +195,7 @@ class IngestJobTest {
     IngestReport again = IngestJob.run(spark, config, D1);
     assertThat(again.accepted()).isEqualTo(4);
     assertThat(again.duplicates()).isEqualTo(2);
-    before.forEach((name, rows) -> assertThat(table(name)).as(name).isEqualTo(rows));
+    before.forEach((name, rows) -> assertThat(table(name)).as(name.name()).isEqualTo(rows));
   }
 
   @Test
@@ -220,7 +221,7 @@ class IngestJobTest {
     Files.writeString(
         dir.resolve("bad.jsonl"),
         "nope\n".repeat(19) + event("e50", "\"occurred_at\":\"2026-01-12T01:00:00Z\"") + "\n");
-    Map<String, Long> versions =
+    Map<Table, Long> versions =
         Map.of(
             Tables.ENGAGEMENTS,
             version(Tables.ENGAGEMENTS),
@@ -231,7 +232,7 @@ class IngestJobTest {
         .isInstanceOf(CloutException.class)
         .hasMessageContaining("Cannot ingest 2026-01-12: 95.0% of lines rejected")
         .hasMessageContaining("--set ingest.max-rejected-fraction");
-    versions.forEach((name, v) -> assertThat(version(name)).as(name).isEqualTo(v));
+    versions.forEach((name, v) -> assertThat(version(name)).as(name.name()).isEqualTo(v));
   }
 
   @Test
