@@ -8,6 +8,7 @@ import io.clout.jobs.ingest.IngestReport;
 import io.clout.jobs.moments.MomentsJob;
 import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.score.ScoreReport;
+import io.clout.jobs.window.InteractionWindow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -71,22 +72,27 @@ public final class Pipeline {
               progress,
               () -> IngestJob.run(spark, config, date),
               IngestReport::summary);
-      ScoreReport score =
-          stage(
-              "score",
-              ms,
-              out,
-              progress,
-              () -> ScoreJob.run(spark, config, date),
-              ScoreReport::summary);
-      MomentsJob.Report moments =
-          stage(
-              "moments",
-              ms,
-              out,
-              progress,
-              () -> MomentsJob.run(spark, config, date),
-              MomentsJob.Report::summary);
+      // One interaction window for score and moments: resolved once, released after both.
+      ScoreReport score;
+      MomentsJob.Report moments;
+      try (InteractionWindow window = InteractionWindow.open(spark, config, date)) {
+        score =
+            stage(
+                "score",
+                ms,
+                out,
+                progress,
+                () -> ScoreJob.run(spark, config, window),
+                ScoreReport::summary);
+        moments =
+            stage(
+                "moments",
+                ms,
+                out,
+                progress,
+                () -> MomentsJob.run(spark, config, window),
+                MomentsJob.Report::summary);
+      }
       DailyReport report =
           new DailyReport(
               date.toString(),

@@ -45,4 +45,10 @@ public record Table(
     StructField f = schema().apply(column);
     return f.getComment().isDefined() ? f.getComment().get() : "";
   }
+
+  /** The name: what messages and assertions show. */
+  @Override
+  public String toString() {
+    return name;
+  }
 }

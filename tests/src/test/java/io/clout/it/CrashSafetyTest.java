@@ -8,6 +8,7 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.Delta;
 import io.clout.jobs.Pipeline;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
@@ -80,7 +81,7 @@ class CrashSafetyTest {
   }
 
   /** A table's rows of one day, sorted, or the whole table for identities. */
-  static List<String> day(CloutConfig c, String table, LocalDate d) {
+  static List<String> day(CloutConfig c, Table table, LocalDate d) {
     String path = Tables.path(c, table);
     if (!Delta.exists(spark, path)) {
       return List.of();
@@ -156,7 +157,7 @@ class CrashSafetyTest {
     copy(afterDay1, w);
     List<String> output = killDuring(w, killWhen, delayMs);
     CloutConfig c = config(w);
-    for (String table : Tables.ALL) {
+    for (Table table : Tables.ALL) {
       List<String> got = day(c, table, DAY2);
       List<String> before =
           table.equals(Tables.IDENTITIES) ? day(config(afterDay1), table, DAY2) : List.of();
@@ -166,7 +167,7 @@ class CrashSafetyTest {
     }
     assertThat(Files.exists(Path.of(Tables.reportPath(c, "daily", DAY2.toString())))).isFalse();
     Pipeline.runDay(spark, c, DAY2, false, System.out);
-    for (String table : Tables.ALL) {
+    for (Table table : Tables.ALL) {
       assertThat(day(c, table, DAY2))
           .as("%s after the rerun", table)
           .isEqualTo(day(reference, table, DAY2));

@@ -13,10 +13,12 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.Pipeline;
 import io.clout.jobs.SqlCommand;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
 import io.clout.jobs.score.ScoreJob;
+import io.clout.jobs.window.InteractionWindow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +72,7 @@ class PipelineEndToEndTest {
     Pipeline.runRange(spark, config, START, LAST, false, System.out);
   }
 
-  static Dataset<Row> table(String name) {
+  static Dataset<Row> table(Table name) {
     return spark.read().format("delta").load(Tables.path(config, name));
   }
 
@@ -90,9 +92,16 @@ class PipelineEndToEndTest {
     return out;
   }
 
-  static Map<String, Double> targets(ScoreJob.Computed c) {
-    return c.scores().collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getAs("person_id"), r -> r.<Double>getAs("target_score")));
+  /** Each person's target score on the last day over these inputs, nothing written. */
+  static Map<String, Double> targets(Dataset<Row> engagements, Dataset<Row> identities) {
+    Dataset<Row> none = ScoreJob.noPreviousScores(spark);
+    try (InteractionWindow window =
+            InteractionWindow.of(engagements, identities, LAST, config.scoring());
+        ScoreJob.Computed c = ScoreJob.compute(window, none, config.scoring())) {
+      return c.scores().collectAsList().stream()
+          .collect(
+              Collectors.toMap(r -> r.getAs("person_id"), r -> r.<Double>getAs("target_score")));
+    }
   }
 
   @Test
@@ -184,7 +193,6 @@ class PipelineEndToEndTest {
   void theEngagementRingGainsAtMostTwoPointsOverHonestBehaviour() {
     Dataset<Row> engagements = table(Tables.ENGAGEMENTS);
     Dataset<Row> identities = table(Tables.IDENTITIES);
-    Dataset<Row> none = ScoreJob.noPreviousScores(spark);
     // Honest behaviour: the same engagements, aimed at ordinary people instead of each other.
     org.apache.spark.sql.Column inRing =
         col("actor_id").startsWith("twring").and(col("target_id").startsWith("twring"));
@@ -197,10 +205,8 @@ class PipelineEndToEndTest {
                         lit("tw"),
                         lit(100000).plus(pmod(hash(col("event_id")), lit(PERSONS))).cast("string")))
                 .otherwise(col("target_id")));
-    Map<String, Double> ring =
-        targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
-    Map<String, Double> fair =
-        targets(ScoreJob.compute(honest, identities, none, LAST, config.scoring()));
+    Map<String, Double> ring = targets(engagements, identities);
+    Map<String, Double> fair = targets(honest, identities);
     for (String member : manifest.ringPersons()) {
       String id = "twitter:twring" + member.substring(4).replaceFirst("^0", "");
       assertThat(ring.get(id) - fair.get(id))
@@ -213,7 +219,6 @@ class PipelineEndToEndTest {
   void addingAnUnrelatedGroupLeavesEveryoneElsesScore() {
     Dataset<Row> engagements = table(Tables.ENGAGEMENTS);
     Dataset<Row> identities = table(Tables.IDENTITIES);
-    Dataset<Row> none = ScoreJob.noPreviousScores(spark);
     Dataset<Row> strangers =
         engagements
             .withColumn("event_id", concat(lit("x"), col("event_id")))
@@ -224,25 +229,18 @@ class PipelineEndToEndTest {
         identities
             .withColumn("account_id", concat(lit("x"), col("account_id")))
             .withColumn("person_id", concat(lit("x"), col("person_id")));
-    Map<String, Double> before =
-        targets(ScoreJob.compute(engagements, identities, none, LAST, config.scoring()));
+    Map<String, Double> before = targets(engagements, identities);
     Map<String, Double> after =
-        targets(
-            ScoreJob.compute(
-                engagements.unionByName(strangers),
-                identities.unionByName(strangerIds),
-                none,
-                LAST,
-                config.scoring()));
+        targets(engagements.unionByName(strangers), identities.unionByName(strangerIds));
     assertThat(after).hasSize(2 * before.size());
     before.forEach((id, score) -> assertThat(after.get(id)).as(id).isCloseTo(score, within(0.01)));
   }
 
   @Test
   void rerunningADayGivesIdenticalScoresAndDrivers() {
-    Set<String> tables = Set.of(Tables.SCORES, Tables.SCORE_DRIVERS);
-    Map<String, List<Row>> before = new HashMap<>();
-    for (String t : tables) {
+    Set<Table> tables = Set.of(Tables.SCORES, Tables.SCORE_DRIVERS);
+    Map<Table, List<Row>> before = new HashMap<>();
+    for (Table t : tables) {
       before.put(
           t,
           table(t).orderBy("person_id").collectAsList().stream()
@@ -250,12 +248,12 @@ class PipelineEndToEndTest {
               .toList());
     }
     ScoreJob.run(spark, config, LAST);
-    for (String t : tables) {
+    for (Table t : tables) {
       assertThat(
               table(t).collectAsList().stream()
                   .sorted(java.util.Comparator.comparing(Row::toString))
                   .toList())
-          .as(t)
+          .as(t.name())
           .isEqualTo(before.get(t));
     }
   }
@@ -406,15 +404,15 @@ class PipelineEndToEndTest {
 
   @Test
   void aRerunOfTheRangeIsANoOpAndABackfillEqualsSingleDayRuns() {
-    Map<String, Long> versions = new HashMap<>();
-    for (String t : Tables.ALL) {
+    Map<Table, Long> versions = new HashMap<>();
+    for (Table t : Tables.ALL) {
       versions.put(t, io.clout.jobs.Delta.version(spark, Tables.path(config, t)));
     }
     Pipeline.runRange(spark, config, START, LAST, false, System.out);
     versions.forEach(
         (t, v) ->
             assertThat(io.clout.jobs.Delta.version(spark, Tables.path(config, t)))
-                .as(t)
+                .as(t.name())
                 .isEqualTo(v));
 
     // The same days, one daily run each, into another warehouse.
@@ -432,12 +430,12 @@ class PipelineEndToEndTest {
     for (LocalDate d = START; !d.isAfter(LAST); d = d.plusDays(1)) {
       Pipeline.runRange(spark, single, d, d, false, System.out);
     }
-    for (String t : Tables.ALL) {
-      assertThat(sorted(single, t)).as(t).isEqualTo(sorted(config, t));
+    for (Table t : Tables.ALL) {
+      assertThat(sorted(single, t)).as(t.name()).isEqualTo(sorted(config, t));
     }
   }
 
-  static List<String> sorted(CloutConfig c, String table) {
+  static List<String> sorted(CloutConfig c, Table table) {
     return spark
         .read()
         .format("delta")

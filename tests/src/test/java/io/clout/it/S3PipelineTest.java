@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
@@ -70,11 +71,11 @@ class S3PipelineTest {
     }
   }
 
-  static long count(String table, String where) {
+  static long count(Table table, String where) {
     return spark.read().format("delta").load(Tables.path(config, table)).where(where).count();
   }
 
-  static List<Row> sorted(String table) {
+  static List<Row> sorted(Table table) {
     return spark
         .read()
         .format("delta")

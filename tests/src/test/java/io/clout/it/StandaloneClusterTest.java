@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.Pipeline;
+import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
@@ -238,14 +239,14 @@ class StandaloneClusterTest {
                 "s3a://" + BUCKET + "/cluster"),
             Map.of());
 
-    for (String table : List.of(Tables.SCORES, Tables.MOMENTS)) {
+    for (Table table : List.of(Tables.SCORES, Tables.MOMENTS)) {
       List<String> expected = rows(spark, local, table);
-      assertThat(expected).as(table).isNotEmpty();
-      assertThat(rows(spark, remote, table)).as(table).isEqualTo(expected);
+      assertThat(expected).as(table.name()).isNotEmpty();
+      assertThat(rows(spark, remote, table)).as(table.name()).isEqualTo(expected);
     }
   }
 
-  static List<String> rows(SparkSession spark, CloutConfig c, String table) {
+  static List<String> rows(SparkSession spark, CloutConfig c, Table table) {
     return spark.read().format("delta").load(Tables.path(c, table)).collectAsList().stream()
         .map(Row::toString)
         .sorted()

@@ -15,9 +15,9 @@ import io.clout.jobs.CloutException;
 import io.clout.jobs.Pipeline;
 import io.clout.jobs.Reports;
 import io.clout.jobs.Tables;
-import io.clout.jobs.score.InfluenceGraph;
 import io.clout.jobs.score.Propagator;
 import io.clout.jobs.score.ScoreJob;
+import io.clout.jobs.window.InteractionWindow;
 import java.io.PrintStream;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -34,7 +34,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code clout evaluate}: does the score on day d predict who receives engagement on day d+1 (held
@@ -159,7 +158,10 @@ public final class Evaluation {
     Map<String, List<double[]>> perDay = new LinkedHashMap<>();
     PREDICTORS.forEach(k -> perDay.put(k, new ArrayList<>()));
     for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) {
-      List<Row> rows = frame(engagements, ids, scores, d, to, p).collectAsList();
+      List<Row> rows;
+      try (InteractionWindow window = InteractionWindow.of(engagements, ids, d, p)) {
+        rows = frame(window, engagements, ids, scores, to, p).collectAsList();
+      }
       double[] truth = rows.stream().mapToDouble(r -> r.<Long>getAs("truth")).toArray();
       days.add(d.toString());
       population.add((long) rows.size());
@@ -209,15 +211,14 @@ public final class Evaluation {
    * {@code knownBy} too (the predictors only see what was delivered by day d).
    */
   static Dataset<Row> frame(
+      InteractionWindow interactions,
       Dataset<Row> engagements,
       Dataset<Row> ids,
       Dataset<Row> scores,
-      LocalDate d,
       LocalDate knownBy,
       ScoringParams p) {
-    Dataset<Row> window =
-        InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, d, p))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    LocalDate d = interactions.day();
+    Dataset<Row> window = interactions.betweenPeople();
     Dataset<Row> received =
         window
             .groupBy(col("target_person").as("person_id"))
@@ -228,8 +229,7 @@ public final class Evaluation {
         window
             .select(col("actor_person").as("src"), col("target_person").as("dst"))
             .distinct()
-            .withColumn("p", lit(1.0).divide(count(lit(1)).over(Window.partitionBy("src"))))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+            .withColumn("p", lit(1.0).divide(count(lit(1)).over(Window.partitionBy("src"))));
     Propagator.Settings unweighted =
         new Propagator.Settings(
             p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
@@ -242,8 +242,7 @@ public final class Evaluation {
             .where(col("ingest_date").leq(lit(knownBy.toString()).cast("date")))
             .withColumn("ingest_date", col("event_date"));
     Dataset<Row> truth =
-        InfluenceGraph.engagementsBetweenPeople(
-                InfluenceGraph.personEvents(delivered, ids, next, p))
+        InteractionWindow.between(InteractionWindow.resolve(delivered, ids, next, p))
             .where(col("event_date").equalTo(lit(next.toString()).cast("date")))
             .groupBy(col("target_person").as("person_id"))
             .agg(count(lit(1)).as("truth"));
@@ -316,7 +315,7 @@ public final class Evaluation {
   static Dataset<Row> activity(
       Dataset<Row> engagements, Dataset<Row> ids, LocalDate d, ScoringParams p) {
     Dataset<Row> day =
-        InfluenceGraph.engagementsBetweenPeople(InfluenceGraph.personEvents(engagements, ids, d, p))
+        InteractionWindow.between(InteractionWindow.resolve(engagements, ids, d, p))
             .where(col("event_date").equalTo(lit(d.toString()).cast("date")));
     Dataset<Row> given =
         day.groupBy(col("actor_person").as("person_id")).agg(count(lit(1)).as("given"));
@@ -400,14 +399,10 @@ public final class Evaluation {
         scores
             .where(col("score_date").equalTo(lit(day.minusDays(1).toString()).cast("date")))
             .select("person_id", "score");
-    ScoreJob.Computed c =
-        ScoreJob.compute(
-            engagements.unionByName(spark.createDataFrame(injected, schema)),
-            ids,
-            previous,
-            day,
-            p);
-    try {
+    try (InteractionWindow window =
+            InteractionWindow.of(
+                engagements.unionByName(spark.createDataFrame(injected, schema)), ids, day, p);
+        ScoreJob.Computed c = ScoreJob.compute(window, previous, p)) {
       Function<String, Double> mean =
           group ->
               c.scores()
@@ -419,8 +414,6 @@ public final class Evaluation {
       double honest = mean.apply("honest");
       return new Ring(
           RING_SIZE, RING_ENGAGEMENTS_PER_PAIR, day.toString(), ring, honest, ring - honest);
-    } finally {
-      c.release();
     }
   }
 

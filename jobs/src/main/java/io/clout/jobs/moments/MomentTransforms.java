@@ -22,7 +22,7 @@ import static org.apache.spark.sql.functions.when;
 import io.clout.common.config.CloutConfig;
 import io.clout.common.scoring.ScoreMath;
 import io.clout.common.scoring.ScoringParams;
-import io.clout.jobs.score.InfluenceGraph;
+import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -40,14 +40,14 @@ public final class MomentTransforms {
    * Engagements received from someone else, with the engager's score on the day (1 if unscored).
    */
   static Dataset<Row> received(Dataset<Row> personEvents, Dataset<Row> dayScores, ScoringParams p) {
-    return InfluenceGraph.engagementsBetweenPeople(personEvents)
+    return InteractionWindow.between(personEvents)
         .join(
             dayScores.select(col("person_id").as("_sp"), col("score").as("engager_score")),
             col("actor_person").equalTo(col("_sp")),
             "left")
         .drop("_sp")
         .withColumn("engager_score", coalesce(col("engager_score"), lit(ScoreMath.MIN_SCORE)))
-        .withColumn("type_weight", InfluenceGraph.typeWeight(p));
+        .withColumn("type_weight", InteractionWindow.typeWeight(p));
   }
 
   /**
@@ -178,7 +178,7 @@ public final class MomentTransforms {
    */
   public static Dataset<Row> outreach(
       Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day) {
-    Dataset<Row> between = InfluenceGraph.engagementsBetweenPeople(personEvents);
+    Dataset<Row> between = InteractionWindow.between(personEvents);
     Dataset<Row> out =
         between
             .where(col("type").isin("comment", "reply", "mention"))
@@ -254,7 +254,7 @@ public final class MomentTransforms {
                 max("occurred_at").as("last_engaged_at"));
     Dataset<Row> own = dayScores.select(col("person_id").as("_op"), col("score").as("own_score"));
     Dataset<Row> responses =
-        InfluenceGraph.engagementsBetweenPeople(personEvents)
+        InteractionWindow.between(personEvents)
             .select(
                 col("actor_person").as("_ra"),
                 col("target_person").as("_rt"),

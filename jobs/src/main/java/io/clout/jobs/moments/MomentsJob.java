@@ -9,7 +9,7 @@ import io.clout.jobs.Delta;
 import io.clout.jobs.Reports;
 import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
-import io.clout.jobs.score.InfluenceGraph;
+import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +35,15 @@ public final class MomentsJob {
   }
 
   public static Report run(SparkSession spark, CloutConfig config, LocalDate day) {
+    try (InteractionWindow window = InteractionWindow.open(spark, config, day)) {
+      return run(spark, config, window);
+    }
+  }
+
+  /** The moments of the window's day; the caller owns the window (a daily run shares it). */
+  public static Report run(SparkSession spark, CloutConfig config, InteractionWindow window) {
     long started = System.nanoTime();
+    LocalDate day = window.day();
     Dataset<Row> dayScores =
         Tables.find(spark, config, Tables.SCORES)
             .map(
@@ -59,11 +67,7 @@ public final class MomentsJob {
               + day
               + " first");
     }
-    Dataset<Row> engagements = Tables.read(spark, config, Tables.ENGAGEMENTS);
-    Dataset<Row> identities = Tables.read(spark, config, Tables.IDENTITIES);
-    Dataset<Row> events =
-        InfluenceGraph.personEvents(engagements, identities, day, config.scoring())
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> events = window.events();
     try {
       Map<Table, Dataset<Row>> out = new LinkedHashMap<>();
       out.put(
@@ -94,7 +98,6 @@ public final class MomentsJob {
       Reports.write(spark, Tables.reportPath(config, "moments", day.toString()), report);
       return report;
     } finally {
-      events.unpersist();
       dayScores.unpersist();
     }
   }

@@ -1,14 +1,11 @@
 package io.clout.jobs.score;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
@@ -20,8 +17,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.clout.common.scoring.ScoringParams;
+import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,67 +33,12 @@ public final class InfluenceGraph {
   private InfluenceGraph() {}
 
   /**
-   * The window's events with accounts resolved to persons: an account mapped in identities is its
-   * person; any other account is a person of its own, {@code network:account}. Only events
-   * delivered by the scoring day count, so a backfill sees what a run on that day saw.
-   */
-  public static Dataset<Row> personEvents(
-      Dataset<Row> engagements, Dataset<Row> identities, LocalDate day, ScoringParams p) {
-    Dataset<Row> ids =
-        identities.select(
-            col("network").as("_net"),
-            col("account_id").as("_acct"),
-            col("person_id").as("_person"));
-    Dataset<Row> window =
-        engagements.where(
-            col("event_date")
-                .between(
-                    lit(day.minusDays(p.windowDays() - 1L).toString()).cast("date"),
-                    lit(day.toString()).cast("date"))
-                .and(col("ingest_date").leq(lit(day.toString()).cast("date"))));
-    Dataset<Row> withActor =
-        window
-            .join(
-                broadcast(ids),
-                col("network").equalTo(col("_net")).and(col("actor_id").equalTo(col("_acct"))),
-                "left")
-            .withColumn(
-                "actor_person",
-                coalesce(col("_person"), concat(col("network"), lit(":"), col("actor_id"))))
-            .drop("_net", "_acct", "_person");
-    return withActor
-        .join(
-            broadcast(ids),
-            col("network").equalTo(col("_net")).and(col("target_id").equalTo(col("_acct"))),
-            "left")
-        .withColumn(
-            "target_person",
-            when(
-                col("target_id").isNotNull(),
-                coalesce(col("_person"), concat(col("network"), lit(":"), col("target_id")))))
-        .drop("_net", "_acct", "_person")
-        .withColumn("age_days", datediff(lit(day.toString()).cast("date"), col("event_date")))
-        .withColumn(
-            "weight",
-            typeWeight(p).multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))));
-  }
-
-  /** The engagements that make edges: not posts, and not a person engaging with themself. */
-  public static Dataset<Row> engagementsBetweenPeople(Dataset<Row> personEvents) {
-    return personEvents.where(
-        col("type")
-            .notEqual("post")
-            .and(col("target_person").isNotNull())
-            .and(col("actor_person").notEqual(col("target_person"))));
-  }
-
-  /**
    * Edges src -> dst with the pair weight {@code a} (per-day saturation, then age decay, summed),
    * the weight {@code b} after the mutual discount, {@code c} after the target's output factor, and
    * the transition weight {@code p = c / sum of a over src's edges}.
    */
   public static Dataset<Row> edges(Dataset<Row> personEvents, LocalDate day, ScoringParams p) {
-    Dataset<Row> between = engagementsBetweenPeople(personEvents);
+    Dataset<Row> between = InteractionWindow.between(personEvents);
     Column cap = lit(p.pairDayCap());
     Dataset<Row> pairs =
         between
@@ -105,7 +47,7 @@ public final class InfluenceGraph {
                 col("target_person").as("dst"),
                 col("event_date"),
                 col("age_days"))
-            .agg(sum(typeWeight(p)).as("s"))
+            .agg(sum(InteractionWindow.typeWeight(p)).as("s"))
             .withColumn(
                 "v",
                 cap.multiply(lit(1).minus(exp(col("s").divide(cap).multiply(-1))))
@@ -206,14 +148,5 @@ public final class InfluenceGraph {
             coalesce(col("given_weight"), lit(0.0)).as("given_weight"),
             coalesce(col("received_weight"), lit(0.0)).as("received_weight"),
             coalesce(col("engagers"), lit(0L)).as("engagers"));
-  }
-
-  /** The weight of one engagement of the row's type, from {@code scoring.type-weights}. */
-  public static Column typeWeight(ScoringParams p) {
-    Column w = lit(0.0);
-    for (Map.Entry<String, Double> e : p.typeWeights().entrySet()) {
-      w = when(col("type").equalTo(e.getKey()), lit(e.getValue())).otherwise(w);
-    }
-    return w;
   }
 }

@@ -12,6 +12,7 @@ import io.clout.jobs.Delta;
 import io.clout.jobs.Reports;
 import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
+import io.clout.jobs.window.InteractionWindow;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -32,27 +33,24 @@ public final class ScoreJob {
   private ScoreJob() {}
 
   public static ScoreReport run(SparkSession spark, CloutConfig config, LocalDate day) {
+    try (InteractionWindow window = InteractionWindow.open(spark, config, day)) {
+      return run(spark, config, window);
+    }
+  }
+
+  /** Scores the window's day; the caller owns the window (a daily run shares it with moments). */
+  public static ScoreReport run(SparkSession spark, CloutConfig config, InteractionWindow window) {
     long started = System.nanoTime();
     ScoringParams p = config.scoring();
-    Dataset<Row> engagements =
-        Tables.find(spark, config, Tables.ENGAGEMENTS)
-            .orElseThrow(
-                () ->
-                    new CloutException(
-                        "Cannot score "
-                            + day
-                            + ": no engagements table under "
-                            + config.paths().warehouse()
-                            + "; run ./clout ingest first"));
-    Dataset<Row> identities = Tables.read(spark, config, Tables.IDENTITIES);
+    LocalDate day = window.day();
     Dataset<Row> previous = previousScores(spark, config, day);
 
-    Computed c = compute(engagements, identities, previous, day, p);
-    try {
+    try (Computed c = compute(window, previous, p)) {
       Dataset<Row> scores = c.scores().persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> ranks = c.ranks();
       long edgeCount = c.edgeCount();
-      Dataset<Row> drivers = ScoreTransforms.drivers(c.edges(), ranks, c.events(), scores, day, p);
+      Dataset<Row> drivers =
+          ScoreTransforms.drivers(c.edges(), ranks, window.events(), scores, day, p);
 
       Tables.write(config, Tables.SCORE_DRIVERS, drivers, day);
       Tables.write(config, Tables.SCORES, scores, day);
@@ -82,7 +80,7 @@ public final class ScoreJob {
           new ScoreReport(
               day.toString(),
               p.modelVersion(),
-              c.events().count(),
+              window.events().count(),
               c.nodes().count(),
               edgeCount,
               edgeCount <= p.localMaxEdges() ? "in-memory" : "distributed",
@@ -96,55 +94,44 @@ public final class ScoreJob {
       Reports.write(spark, Tables.reportPath(config, "score", day.toString()), report);
       scores.unpersist();
       return report;
-    } finally {
-      c.release();
-    }
-  }
-
-  /** The day's graph, ranks and scores, before anything is written. */
-  public record Computed(
-      Dataset<Row> events,
-      Dataset<Row> edges,
-      long edgeCount,
-      Dataset<Row> ranks,
-      Dataset<Row> nodes,
-      Dataset<Row> scores) {
-    public void release() {
-      ranks.unpersist();
-      edges.unpersist();
-      events.unpersist();
     }
   }
 
   /**
-   * The pure part of scoring: engagements, identities and yesterday's scores in, today's scores
-   * out. The edge count chooses the propagation path.
+   * The day's graph, ranks and scores, before anything is written. It owns the cached edges and
+   * ranks and releases them on {@link #close()}; the window's events stay with the window.
    */
-  public static Computed compute(
-      Dataset<Row> engagements,
-      Dataset<Row> identities,
-      Dataset<Row> previous,
-      LocalDate day,
-      ScoringParams p) {
-    Dataset<Row> events =
-        InfluenceGraph.personEvents(engagements, identities, day, p)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+  public record Computed(
+      Dataset<Row> edges,
+      long edgeCount,
+      Dataset<Row> ranks,
+      Dataset<Row> nodes,
+      Dataset<Row> scores)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      ranks.unpersist();
+      edges.unpersist();
+    }
+  }
+
+  /**
+   * Scoring without IO: the window and yesterday's scores in, today's scores out. The edge count
+   * chooses the propagation path.
+   */
+  public static Computed compute(InteractionWindow window, Dataset<Row> previous, ScoringParams p) {
+    LocalDate day = window.day();
     Dataset<Row> edges =
-        InfluenceGraph.edges(events, day, p).persist(StorageLevel.MEMORY_AND_DISK());
+        InfluenceGraph.edges(window.events(), day, p).persist(StorageLevel.MEMORY_AND_DISK());
     long edgeCount = edges.count();
     Propagator.Settings settings =
         new Propagator.Settings(
             p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
     Dataset<Row> ranks =
         Propagator.ranks(edges, edgeCount, settings).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> nodes = InfluenceGraph.nodes(events, edges, day);
+    Dataset<Row> nodes = InfluenceGraph.nodes(window.events(), edges, day);
     return new Computed(
-        events,
-        edges,
-        edgeCount,
-        ranks,
-        nodes,
-        ScoreTransforms.scores(nodes, ranks, previous, day, p));
+        edges, edgeCount, ranks, nodes, ScoreTransforms.scores(nodes, ranks, previous, day, p));
   }
 
   /**

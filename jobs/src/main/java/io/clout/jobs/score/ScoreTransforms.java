@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.clout.common.scoring.ScoreMath;
 import io.clout.common.scoring.ScoringParams;
+import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -157,7 +158,7 @@ public final class ScoreTransforms {
                     .as("contribution"));
     // Each pair's contribution split over the posts it engaged with, and over today vs before.
     Dataset<Row> pairWeights =
-        InfluenceGraph.engagementsBetweenPeople(personEvents)
+        InteractionWindow.between(personEvents)
             .select(
                 col("actor_person").as("src"),
                 col("target_person").as("dst"),

@@ -10,6 +10,7 @@ import io.clout.jobs.Reports;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
 import io.clout.jobs.generate.Generator;
+import io.clout.jobs.window.InteractionWindow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -63,13 +64,11 @@ class EvaluationTest {
 
   static Dataset<Row> frame(LocalDate d) {
     Dataset<Row> scores = spark.read().format("delta").load(Tables.path(config, Tables.SCORES));
-    return Evaluation.frame(
-        spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)),
-        spark.read().format("delta").load(Tables.path(config, Tables.IDENTITIES)),
-        scores,
-        d,
-        TO,
-        config.scoring());
+    Dataset<Row> engagements = Tables.read(spark, config, Tables.ENGAGEMENTS);
+    Dataset<Row> identities = Tables.read(spark, config, Tables.IDENTITIES);
+    // Left cached for the test's later queries of the frame; the test JVM ends soon after.
+    InteractionWindow window = InteractionWindow.of(engagements, identities, d, config.scoring());
+    return Evaluation.frame(window, engagements, identities, scores, TO, config.scoring());
   }
 
   @Test

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
-import io.clout.jobs.score.InfluenceGraph;
+import io.clout.jobs.Tables;
+import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,7 @@ class MomentTransformsTest {
   static void build() {
     Dataset<Row> engagements =
         df(
-            "network STRING, event_id STRING, type STRING, actor_id STRING, target_id STRING, post_id STRING,"
-                + " occurred_at TIMESTAMP, event_date DATE, ingest_date DATE",
+            Tables.ENGAGEMENTS.ddl(),
             e("1", "post", "B", null, "p1", "08:00"),
             e("2", "post", "B", null, "p2", "08:00"),
             e("3", "post", "B", null, "p3", "08:00"),
@@ -63,8 +63,8 @@ class MomentTransformsTest {
             e("32", "comment", "I3", "B", "p3", "13:00"),
             // Low scorers are no influencers, answered or not.
             e("33", "comment", "L2", "B", "p3", "13:30"));
-    Dataset<Row> identities = df("network STRING, account_id STRING, person_id STRING");
-    events = InfluenceGraph.personEvents(engagements, identities, DAY, CONFIG.scoring());
+    Dataset<Row> identities = df(Tables.IDENTITIES.ddl());
+    events = InteractionWindow.resolve(engagements, identities, DAY, CONFIG.scoring());
     scores =
         df(
             "person_id STRING, score DOUBLE",

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.clout.common.config.ConfigLoader;
 import io.clout.common.scoring.ScoreMath;
 import io.clout.common.scoring.ScoringParams;
+import io.clout.jobs.Tables;
+import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +22,7 @@ import org.junit.jupiter.api.Test;
 class ScoreTransformsTest {
   static final ScoringParams P = ConfigLoader.load(null, Map.of(), Map.of()).scoring();
   static final LocalDate DAY = LocalDate.parse("2026-01-10");
-  static final String ENGAGEMENTS =
-      "network STRING, event_id STRING, type STRING, actor_id STRING, target_id STRING, post_id STRING,"
-          + " event_date DATE, ingest_date DATE";
+  static final String ENGAGEMENTS = Tables.ENGAGEMENTS.ddl();
   static Dataset<Row> events;
   static Map<String, Row> edges;
 
@@ -59,11 +59,11 @@ class ScoreTransformsTest {
             "{\"network\":\"twitter\",\"event_id\":\"9\",\"type\":\"share\",\"actor_id\":\"twE\",\"target_id\":\"twB\",\"post_id\":\"p1\",\"event_date\":\"2026-01-10\",\"ingest_date\":\"2026-01-11\"}");
     Dataset<Row> identities =
         df(
-            "network STRING, account_id STRING, person_id STRING",
+            Tables.IDENTITIES.ddl(),
             "{\"network\":\"twitter\",\"account_id\":\"twB\",\"person_id\":\"B\"}",
             "{\"network\":\"twitter\",\"account_id\":\"twB2\",\"person_id\":\"B\"}",
             "{\"network\":\"facebook\",\"account_id\":\"fbB\",\"person_id\":\"B\"}");
-    events = InfluenceGraph.personEvents(engagements, identities, DAY, P);
+    events = InteractionWindow.resolve(engagements, identities, DAY, P);
     edges = new HashMap<>();
     for (Row r : InfluenceGraph.edges(events, DAY, P).collectAsList()) {
       edges.put(r.<String>getAs("src") + ">" + r.<String>getAs("dst"), r);
