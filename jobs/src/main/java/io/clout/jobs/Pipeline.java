@@ -1,6 +1,5 @@
 package io.clout.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.ingest.IngestJob;
@@ -10,7 +9,6 @@ import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.score.ScoreReport;
 import io.clout.jobs.window.InteractionWindow;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,6 +17,7 @@ import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
@@ -53,11 +52,11 @@ public final class Pipeline {
       SparkSession spark, CloutConfig config, LocalDate date, boolean force, PrintStream out) {
     String fingerprint = fingerprint(spark, config, date);
     String reportPath = Tables.reportPath(config, "daily", date.toString());
-    JsonNode previous = readReport(spark, reportPath);
+    Optional<DailyReport> previous = Reports.read(spark, reportPath, DailyReport.class);
     if (!force
-        && previous != null
-        && "complete".equals(previous.path("status").asText())
-        && fingerprint.equals(previous.path("fingerprint").asText())) {
+        && previous.isPresent()
+        && "complete".equals(previous.get().status())
+        && fingerprint.equals(previous.get().fingerprint())) {
       out.println("  complete with the same inputs and parameters: skipped (--force reruns it)");
       return null;
     }
@@ -163,9 +162,14 @@ public final class Pipeline {
                 parts.put("param:" + k, v);
               }
             });
-    JsonNode before =
-        readReport(spark, Tables.reportPath(config, "daily", date.minusDays(1).toString()));
-    parts.put("previous", before == null ? "" : before.path("fingerprint").asText());
+    parts.put(
+        "previous",
+        Reports.read(
+                spark,
+                Tables.reportPath(config, "daily", date.minusDays(1).toString()),
+                DailyReport.class)
+            .map(DailyReport::fingerprint)
+            .orElse(""));
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       parts.forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -188,21 +192,6 @@ public final class Pipeline {
       }
     } catch (IOException e) {
       throw new CloutException("Cannot list " + folder + ": " + e.getMessage(), e);
-    }
-  }
-
-  static JsonNode readReport(SparkSession spark, String path) {
-    Path p = new Path(path);
-    try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) {
-        return null;
-      }
-      try (InputStream in = fs.open(p)) {
-        return Reports.JSON.readTree(in);
-      }
-    } catch (IOException e) {
-      return null; // an unreadable report counts as no report: the day reruns
     }
   }
 }
