@@ -5,8 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.xxhash64;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.common.scoring.RankMetrics;
@@ -16,24 +19,17 @@ import io.clout.jobs.Pipeline;
 import io.clout.jobs.Reports;
 import io.clout.jobs.Tables;
 import io.clout.jobs.score.Propagator;
-import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.window.InteractionWindow;
 import java.io.PrintStream;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code clout evaluate}: does the score on day d predict who receives engagement on day d+1 (held
@@ -47,19 +43,21 @@ public final class Evaluation {
       List.of("score", "in_degree", "engagement_count", "pagerank");
 
   static final int TOP_K = 100;
-  static final int RING_SIZE = 20;
-  static final int RING_ENGAGEMENTS_PER_PAIR = 10;
+
+  /** The longer horizon: engagement received over the next 7 days. */
+  static final int HORIZON_DAYS = 7;
 
   private Evaluation() {}
 
   /** One predictor's figures: per day (null where undefined) and their mean. */
   public record Metric(
       Double spearman,
-      Double ndcgAt100,
+      @JsonProperty("ndcg_at_100") Double ndcgAt100,
       List<Double> spearmanPerDay,
-      List<Double> ndcgAt100PerDay) {}
+      @JsonProperty("ndcg_at_100_per_day") List<Double> ndcgAt100PerDay) {}
 
-  public record Stability(Double medianAbsChange, long personDays, List<Double> medianPerDay) {}
+  public record Stability(
+      Double medianAbsDailyChange, long personDays, List<Double> medianPerDay) {}
 
   public record Ring(
       int accounts,
@@ -69,61 +67,26 @@ public final class Evaluation {
       double honestMeanScore,
       double gain) {}
 
+  /**
+   * evaluation.json, written by {@link Reports} (snake_case): each predictor's {@link Metric} for
+   * the next day is an object at the top level, under its name; {@code horizon_7d} holds the same
+   * for the next 7 days; {@code gaming} each gaming pattern's gain in points.
+   */
+  @JsonPropertyOrder({"from", "to", "days", "population"})
   public record Result(
       String from,
       String to,
       List<String> days,
       List<Long> population,
-      Map<String, Metric> metrics,
+      @JsonIgnore Map<String, Metric> metrics,
+      @JsonProperty("horizon_7d") Map<String, Metric> horizon7d,
       Stability stability,
       Ring ring,
+      Gaming.Gains gaming,
       Map<String, String> parameters) {
-    /** evaluation.json: one object per predictor at the top level, snake_case keys. */
-    public Map<String, Object> json() {
-      Map<String, Object> j = new LinkedHashMap<>();
-      j.put("from", from);
-      j.put("to", to);
-      j.put("days", days);
-      j.put("population", population);
-      metrics.forEach(
-          (k, m) ->
-              j.put(
-                  k,
-                  Reports.object(
-                      "spearman",
-                      m.spearman(),
-                      "ndcg_at_100",
-                      m.ndcgAt100(),
-                      "spearman_per_day",
-                      m.spearmanPerDay(),
-                      "ndcg_at_100_per_day",
-                      m.ndcgAt100PerDay())));
-      j.put(
-          "stability",
-          Reports.object(
-              "median_abs_daily_change",
-              stability.medianAbsChange(),
-              "person_days",
-              stability.personDays(),
-              "median_per_day",
-              stability.medianPerDay()));
-      j.put(
-          "ring",
-          Reports.object(
-              "accounts",
-              ring.accounts(),
-              "engagements_per_pair",
-              ring.engagementsPerPair(),
-              "day",
-              ring.day(),
-              "ring_mean_score",
-              ring.ringMeanScore(),
-              "honest_mean_score",
-              ring.honestMeanScore(),
-              "gain",
-              ring.gain()));
-      j.put("parameters", parameters);
-      return j;
+    @JsonAnyGetter
+    public Map<String, Metric> predictors() {
+      return metrics;
     }
   }
 
@@ -156,13 +119,16 @@ public final class Evaluation {
     List<String> days = new ArrayList<>();
     List<Long> population = new ArrayList<>();
     Map<String, List<double[]>> perDay = new LinkedHashMap<>();
+    Map<String, List<double[]>> perDayWeek = new LinkedHashMap<>();
     PREDICTORS.forEach(k -> perDay.put(k, new ArrayList<>()));
+    PREDICTORS.forEach(k -> perDayWeek.put(k, new ArrayList<>()));
     for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) {
       List<Row> rows;
       try (InteractionWindow window = InteractionWindow.of(engagements, ids, d, p)) {
         rows = frame(window, engagements, ids, scores, to, p).collectAsList();
       }
       double[] truth = rows.stream().mapToDouble(r -> r.<Long>getAs("truth")).toArray();
+      double[] week = rows.stream().mapToDouble(r -> r.<Long>getAs("truth_7d")).toArray();
       days.add(d.toString());
       population.add((long) rows.size());
       for (String k : PREDICTORS) {
@@ -171,6 +137,9 @@ public final class Evaluation {
             .get(k)
             .add(
                 new double[] {RankMetrics.spearman(x, truth), RankMetrics.ndcgAt(TOP_K, x, truth)});
+        perDayWeek
+            .get(k)
+            .add(new double[] {RankMetrics.spearman(x, week), RankMetrics.ndcgAt(TOP_K, x, week)});
       }
       out.printf(
           "  evaluated %s against %s: %d people, %d engaged with on %s%n",
@@ -180,6 +149,25 @@ public final class Evaluation {
           java.util.Arrays.stream(truth).filter(t -> t > 0).count(),
           d.plusDays(1));
     }
+    Gaming.Outcome gaming = Gaming.measure(spark, engagements, ids, scores, to, p);
+    Result result =
+        new Result(
+            from.toString(),
+            to.toString(),
+            days,
+            population,
+            metrics(perDay),
+            metrics(perDayWeek),
+            stability(engagements, ids, scores, from, to, p),
+            gaming.ring(),
+            gaming.gains(),
+            ConfigLoader.flatten(config));
+    Reports.write(spark, Tables.stripSlash(outDir) + "/evaluation.json", result);
+    print(result, out);
+    return result;
+  }
+
+  private static Map<String, Metric> metrics(Map<String, List<double[]>> perDay) {
     Map<String, Metric> metrics = new LinkedHashMap<>();
     perDay.forEach(
         (k, v) ->
@@ -190,25 +178,14 @@ public final class Evaluation {
                     mean(v, 1),
                     v.stream().map(a -> finite(a[0])).toList(),
                     v.stream().map(a -> finite(a[1])).toList())));
-    Result result =
-        new Result(
-            from.toString(),
-            to.toString(),
-            days,
-            population,
-            metrics,
-            stability(engagements, ids, scores, from, to, p),
-            ring(spark, config, engagements, ids, scores, to, p),
-            ConfigLoader.flatten(config));
-    Reports.write(spark, Tables.stripSlash(outDir) + "/evaluation.json", result.json());
-    print(result, out);
-    return result;
+    return metrics;
   }
 
   /**
-   * One row per person scored on day d: the score, the baselines over the same window, and the
-   * truth, the engagements they receive on day d+1 from others, counting late arrivals delivered by
-   * {@code knownBy} too (the predictors only see what was delivered by day d).
+   * One row per person scored on day d: the score, the baselines over the same window, and two
+   * truths: {@code truth}, the engagements they receive from others on day d+1, and {@code
+   * truth_7d}, those of days d+1 to d+7 (cut at {@code knownBy}), counting late arrivals delivered
+   * by {@code knownBy} too (the predictors only see what was delivered by day d).
    */
   static Dataset<Row> frame(
       InteractionWindow interactions,
@@ -246,14 +223,23 @@ public final class Evaluation {
             .where(col("event_date").equalTo(lit(next.toString()).cast("date")))
             .groupBy(col("target_person").as("person_id"))
             .agg(count(lit(1)).as("truth"));
+    LocalDate last = d.plusDays(HORIZON_DAYS).isAfter(knownBy) ? knownBy : d.plusDays(HORIZON_DAYS);
+    Dataset<Row> truthWeek =
+        InteractionWindow.between(InteractionWindow.resolve(delivered, ids, last, p))
+            .where(
+                col("event_date")
+                    .between(lit(next.toString()).cast("date"), lit(last.toString()).cast("date")))
+            .groupBy(col("target_person").as("person_id"))
+            .agg(count(lit(1)).as("truth_7d"));
     return scores
         .where(col("score_date").equalTo(lit(d.toString()).cast("date")))
         .select("person_id", "score")
         .join(received, "person_id", "left")
         .join(pagerank, "person_id", "left")
         .join(truth, "person_id", "left")
+        .join(truthWeek, "person_id", "left")
         .na()
-        .fill(0, new String[] {"in_degree", "engagement_count", "truth"})
+        .fill(0, new String[] {"in_degree", "engagement_count", "truth", "truth_7d"})
         // Outside today's graph a person's PageRank is the teleport share alone.
         .na()
         .fill(1 - p.damping(), new String[] {"pagerank"})
@@ -324,124 +310,6 @@ public final class Evaluation {
     return given.join(received, List.of("person_id").toArray(new String[0]), "full").na().fill(0);
   }
 
-  /**
-   * Scores day {@code day} again with two injected groups of {@link #RING_SIZE} new accounts, each
-   * account engaging 19 others {@link #RING_ENGAGEMENTS_PER_PAIR} times: the ring engages its own
-   * members, the honest group engages existing accounts. Nothing is written.
-   */
-  static Ring ring(
-      SparkSession spark,
-      CloutConfig config,
-      Dataset<Row> engagements,
-      Dataset<Row> ids,
-      Dataset<Row> scores,
-      LocalDate day,
-      ScoringParams p) {
-    Dataset<Row> recent =
-        engagements.where(
-            col("event_date")
-                .equalTo(lit(day.toString()).cast("date"))
-                .and(col("type").notEqual("post")));
-    Row network =
-        recent.groupBy("network").count().orderBy(col("count").desc(), col("network")).first();
-    if (network == null) {
-      throw new CloutException("Cannot inject a ring on " + day + ": no engagements that day");
-    }
-    String net = network.getString(0);
-    int peers = RING_SIZE - 1;
-    List<String> honestTargets =
-        recent
-            .where(col("network").equalTo(net))
-            .select("target_id")
-            .distinct()
-            .orderBy(xxhash64(col("target_id")), col("target_id"))
-            .limit(RING_SIZE * peers)
-            .collectAsList()
-            .stream()
-            .map(r -> r.getString(0))
-            .toList();
-    if (honestTargets.isEmpty()) {
-      throw new CloutException(
-          "Cannot inject a ring on " + day + ": nobody on " + net + " was engaged with that day");
-    }
-    StructType schema = engagements.schema();
-    List<Row> injected = new ArrayList<>();
-    Timestamp noon = Timestamp.from(day.atTime(12, 0).toInstant(ZoneOffset.UTC));
-    for (int i = 0; i < RING_SIZE; i++) {
-      for (String group : List.of("ring", "honest")) {
-        String actor = "clout-eval-" + group + "-" + i;
-        injected.add(
-            row(schema, net, actor + "-post", "post", actor, null, actor + "-post", noon, day));
-        for (int j = 0; j < peers; j++) {
-          int peer = j < i ? j : j + 1;
-          String target =
-              group.equals("ring")
-                  ? "clout-eval-ring-" + peer
-                  : honestTargets.get((i * peers + j) % honestTargets.size());
-          for (int k = 0; k < RING_ENGAGEMENTS_PER_PAIR; k++) {
-            String type = List.of("like", "comment", "share").get(k % 3);
-            injected.add(
-                row(
-                    schema,
-                    net,
-                    actor + "-" + j + "-" + k,
-                    type,
-                    actor,
-                    target,
-                    target + "-post",
-                    noon,
-                    day));
-          }
-        }
-      }
-    }
-    Dataset<Row> previous =
-        scores
-            .where(col("score_date").equalTo(lit(day.minusDays(1).toString()).cast("date")))
-            .select("person_id", "score");
-    try (InteractionWindow window =
-            InteractionWindow.of(
-                engagements.unionByName(spark.createDataFrame(injected, schema)), ids, day, p);
-        ScoreJob.Computed c = ScoreJob.compute(window, previous, p)) {
-      Function<String, Double> mean =
-          group ->
-              c.scores()
-                  .where(col("person_id").startsWith(net + ":clout-eval-" + group + "-"))
-                  .agg(org.apache.spark.sql.functions.avg("score"))
-                  .first()
-                  .getDouble(0);
-      double ring = mean.apply("ring");
-      double honest = mean.apply("honest");
-      return new Ring(
-          RING_SIZE, RING_ENGAGEMENTS_PER_PAIR, day.toString(), ring, honest, ring - honest);
-    }
-  }
-
-  static Row row(
-      StructType schema,
-      String network,
-      String eventId,
-      String type,
-      String actor,
-      String target,
-      String post,
-      Timestamp at,
-      LocalDate day) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("network", network);
-    v.put("event_id", eventId);
-    v.put("type", type);
-    v.put("actor_id", actor);
-    v.put("target_id", target);
-    v.put("post_id", post);
-    v.put("occurred_at", at);
-    v.put("event_date", Date.valueOf(day));
-    v.put("ingest_date", Date.valueOf(day));
-    v.put("source_file", "clout-evaluate");
-    v.put("line_number", 0L);
-    return RowFactory.create(java.util.Arrays.stream(schema.fieldNames()).map(v::get).toArray());
-  }
-
   static Double mean(List<double[]> perDay, int index) {
     return finite(
         perDay.stream()
@@ -464,9 +332,13 @@ public final class Evaluation {
     r.metrics()
         .forEach(
             (k, m) -> out.printf("  %-18s %10s %12s%n", k, fmt(m.spearman()), fmt(m.ndcgAt100())));
+    out.printf("  %-18s %10s %12s   (next 7 days)%n", "predictor", "spearman", "ndcg@100");
+    r.horizon7d()
+        .forEach(
+            (k, m) -> out.printf("  %-18s %10s %12s%n", k, fmt(m.spearman()), fmt(m.ndcgAt100())));
     out.printf(
         "  stability: median |daily change| %s over %d person-days with unchanged activity%n",
-        fmt(r.stability().medianAbsChange()), r.stability().personDays());
+        fmt(r.stability().medianAbsDailyChange()), r.stability().personDays());
     out.printf(
         "  ring of %d on %s: ring %.2f vs honest %.2f, gain %+.2f points%n",
         r.ring().accounts(),
@@ -474,6 +346,14 @@ public final class Evaluation {
         r.ring().ringMeanScore(),
         r.ring().honestMeanScore(),
         r.ring().gain());
+    out.printf(
+        "  gaming gains (points): reciprocal ring %+.2f, one-way ring %+.2f, mass-mentioner %+.2f,"
+            + " high-volume poster %+.2f, like farm %+.2f%n",
+        r.gaming().reciprocalRing(),
+        r.gaming().oneWayRing(),
+        r.gaming().massMentioner(),
+        r.gaming().highVolumePoster(),
+        r.gaming().likeFarm());
   }
 
   static String fmt(Double v) {

@@ -124,6 +124,26 @@ class EvaluationTest {
             .collectAsList();
     assertThat(diff).isEmpty();
     assertThat(spark.sql("SELECT sum(truth) FROM eval_frame").first().getLong(0)).isPositive();
+    // The 7-day truth: days d+1 to d+7, cut at the last evaluated day.
+    List<Row> week =
+        spark
+            .sql(
+                """
+        WITH e AS (
+          SELECT coalesce(a.person_id, e.network || ':' || e.actor_id) actor, coalesce(t.person_id, e.network || ':' || e.target_id) target
+          FROM eval_engagements e
+          LEFT JOIN eval_identities a ON a.network = e.network AND a.account_id = e.actor_id
+          LEFT JOIN eval_identities t ON t.network = e.network AND t.account_id = e.target_id
+          WHERE e.event_date BETWEEN DATE'%s' AND DATE'%s' AND e.ingest_date <= DATE'%s'
+            AND e.type <> 'post' AND e.target_id IS NOT NULL)
+        SELECT f.person_id, f.truth_7d, coalesce(n.c, 0) expected FROM eval_frame f
+        LEFT JOIN (SELECT target, count(*) c FROM e WHERE actor <> target GROUP BY target) n ON n.target = f.person_id
+        WHERE f.truth_7d <> coalesce(n.c, 0)"""
+                    .formatted(next, TO, TO))
+            .collectAsList();
+    assertThat(week).isEmpty();
+    assertThat(spark.sql("SELECT count_if(truth_7d > truth) FROM eval_frame").first().getLong(0))
+        .isPositive();
   }
 
   @Test
@@ -164,6 +184,20 @@ class EvaluationTest {
       assertThat(m.path("ndcg_at_100").asDouble()).isBetween(0.0, 1.0);
       assertThat(printed).contains(k);
     }
+    for (String k : List.of("score", "in_degree", "engagement_count", "pagerank")) {
+      JsonNode m = j.path("horizon_7d").path(k);
+      assertThat(m.path("spearman_per_day")).hasSize(2);
+      assertThat(m.path("ndcg_at_100").asDouble()).isBetween(0.0, 1.0);
+    }
+    for (String k :
+        List.of(
+            "reciprocal_ring",
+            "one_way_ring",
+            "mass_mentioner",
+            "high_volume_poster",
+            "like_farm")) {
+      assertThat(j.path("gaming").path(k).isNumber()).as(k).isTrue();
+    }
     assertThat(j.path("stability").path("person_days").asLong()).isPositive();
     assertThat(j.path("parameters").path("scoring.damping").asText()).isNotEmpty();
   }
@@ -177,5 +211,20 @@ class EvaluationTest {
     assertThat(ring.gain())
         .isEqualTo(ring.ringMeanScore() - ring.honestMeanScore())
         .isLessThanOrEqualTo(2.0);
+  }
+
+  @Test
+  void theGamingCatalogIsMeasuredAgainstHonestComparisons() {
+    Gaming.Gains g = result.gaming();
+    assertThat(g.reciprocalRing()).isEqualTo(result.ring().gain());
+    // The model's own bounds on its gaming catalog (docs/evaluation.md).
+    assertThat(g.reciprocalRing()).isLessThanOrEqualTo(2.0);
+    assertThat(g.highVolumePoster()).isLessThanOrEqualTo(0.5);
+    // Measured, whatever the model: the like farm lifts its target above an account nobody
+    // engaged with, and a one-way ring gains something over accounts that form no loop.
+    assertThat(g.likeFarm()).isPositive();
+    assertThat(g.oneWayRing()).isNotNaN();
+    assertThat(g.massMentioner()).isNotNaN();
+    assertThat(printed).contains("gaming gains (points)").contains("(next 7 days)");
   }
 }
