@@ -11,8 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code clout import-temporal --in FILE --out DIR}: a SNAP temporal network, no Spark. */
 @Command(
     name = "import-temporal",
-    description =
-        "Convert a SNAP temporal-network file (src dst unix_ts [RT|MT|RE]) into the raw contract.")
+    description = "Convert a SNAP or KONECT temporal-network file into the raw contract.")
 final class ImportTemporalCommand implements Callable<Integer> {
   @Option(names = "--in", required = true, paramLabel = "FILE")
   Path in;
@@ -29,16 +28,23 @@ final class ImportTemporalCommand implements Callable<Integer> {
       description = "the event type of a line with no kind")
   String kind;
 
+  @Option(
+      names = "--format",
+      defaultValue = "snap",
+      description = "snap (src dst unix_ts [kind]) or konect (src dst weight unix_ts)")
+  TemporalImporter.Format format;
+
   @Override
   public Integer call() {
     try {
-      TemporalImporter.Result r = TemporalImporter.run(in, out, network, kind);
+      TemporalImporter.Result r = TemporalImporter.run(in, out, network, kind, format);
       System.out.printf(
-          "imported %d lines into %d days under %s (%d lines did not parse)%n",
+          "imported %d lines into %d days under %s (%d lines did not parse, %d not positive)%n",
           r.linesPerDay().values().stream().mapToLong(Long::longValue).sum(),
           r.linesPerDay().size(),
           out,
-          r.unparsable());
+          r.unparsable(),
+          r.skipped());
     } catch (IOException e) {
       throw new CloutException("Cannot import " + in + ": " + e.getMessage(), e);
     }

@@ -21,10 +21,18 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * {@code clout import-temporal}: converts a temporal-network file of {@code src dst unix_ts [kind]}
- * lines (SNAP's format, e.g. the Higgs Twitter activity) into the raw event contract, one {@code
- * dt=} partition per UTC day. RT becomes a share, RE a reply, MT a mention; a line with no kind
- * takes {@code defaultKind} (a reply, as for direct messages).
+ * {@code clout import-temporal}: converts a temporal-network file into the raw event contract, one
+ * {@code dt=} partition per UTC day. Two formats:
+ *
+ * <ul>
+ *   <li>{@link Format#SNAP}: {@code src dst unix_ts [kind]} lines (e.g. the Higgs Twitter
+ *       activity). RT becomes a share, RE a reply, MT a mention; a line with no kind takes {@code
+ *       defaultKind} (a reply, as for direct messages).
+ *   <li>{@link Format#KONECT}: {@code %} comment lines, then {@code src dst weight unix_ts} (the
+ *       timestamp may have decimals). Every line takes {@code defaultKind}; a line whose weight is
+ *       not positive (a negative rating in a signed network) is no engagement and is counted as
+ *       skipped.
+ * </ul>
  *
  * <p>The data has no posts, so posts are named: the post engaged with is {@code
  * <network>-<dst>-<UTC day>}, one post per author and day. Mentions name no post. Event ids are
@@ -37,14 +45,26 @@ public final class TemporalImporter {
 
   private TemporalImporter() {}
 
-  /** Lines written per day, and lines that did not parse. */
-  public record Result(Map<String, Long> linesPerDay, long unparsable) {}
+  /** The line layouts read. */
+  public enum Format {
+    SNAP,
+    KONECT
+  }
+
+  /** Lines written per day, lines that did not parse, and lines skipped as no engagement. */
+  public record Result(Map<String, Long> linesPerDay, long unparsable, long skipped) {}
 
   public static Result run(Path in, Path out, String network, String defaultKind)
+      throws IOException {
+    return run(in, out, network, defaultKind, Format.SNAP);
+  }
+
+  public static Result run(Path in, Path out, String network, String defaultKind, Format format)
       throws IOException {
     Map<String, Writer> writers = new TreeMap<>();
     Map<String, Long> perDay = new TreeMap<>();
     long bad = 0;
+    long skipped = 0;
     long lineNo = 0;
     try (InputStream raw = Files.newInputStream(in);
         InputStream data = in.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
@@ -53,15 +73,26 @@ public final class TemporalImporter {
       String line;
       while ((line = r.readLine()) != null) {
         lineNo++;
+        if (format == Format.KONECT && line.startsWith("%")) {
+          continue;
+        }
         String[] f = line.trim().split("\\s+");
-        if (f.length < 3 || !f[2].matches("\\d+")) {
+        boolean konect = format == Format.KONECT;
+        String time = konect ? (f.length >= 4 ? f[3] : "") : (f.length >= 3 ? f[2] : "");
+        if (!time.matches("\\d+(\\.\\d*)?")
+            || (konect && !f[2].matches("-?\\d+(\\.\\d*)?([eE]-?\\d+)?"))) {
           bad++;
           continue;
         }
-        Instant at = Instant.ofEpochSecond(Long.parseLong(f[2]));
+        if (konect && !(Double.parseDouble(f[2]) > 0)) {
+          skipped++;
+          continue;
+        }
+        Instant at = Instant.ofEpochSecond(Long.parseLong(time.replaceFirst("\\..*", "")));
         String day = LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
+        String kind = !konect && f.length > 3 ? f[3] : defaultKind;
         String type =
-            switch ((f.length > 3 ? f[3] : defaultKind).toUpperCase(Locale.ROOT)) {
+            switch (kind.toUpperCase(Locale.ROOT)) {
               case "RT", "SHARE" -> "share";
               case "MT", "MENTION" -> "mention";
               case "RE", "REPLY" -> "reply";
@@ -101,6 +132,6 @@ public final class TemporalImporter {
         w.close();
       }
     }
-    return new Result(perDay, bad);
+    return new Result(perDay, bad, skipped);
   }
 }

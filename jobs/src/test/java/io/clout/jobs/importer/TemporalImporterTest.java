@@ -61,4 +61,29 @@ class TemporalImporterTest {
         .containsExactly(null, Reason.SELF_ENGAGEMENT, null);
     assertThat(parsed2.get(2).value().type().wire()).isEqualTo("reply");
   }
+
+  @Test
+  void readsKonectFilesSkippingCommentsAndNonPositiveWeights() throws IOException {
+    Path in = dir.resolve("out.soc-sign-bitcoinotc");
+    Files.writeString(
+        in,
+        "% asym signed\n% 5 3 3\n1\t2\t4\t1289241911.72836\n2 3 -10 1289241941\n"
+            + "3 1 1 1289328311\n4 5 1 notatime\n");
+    TemporalImporter.Result r =
+        TemporalImporter.run(
+            in, dir.resolve("raw"), "otc", "reply", TemporalImporter.Format.KONECT);
+    // 1289241911 = 2010-11-08T18:45:11Z; a day later is 11-09.
+    assertThat(r.linesPerDay()).containsEntry("2010-11-08", 1L).containsEntry("2010-11-09", 1L);
+    assertThat(r.skipped()).isEqualTo(1);
+    assertThat(r.unparsable()).isEqualTo(1);
+    List<String> day1 = lines(dir.resolve("raw/engagement/dt=2010-11-08/part-0.jsonl.gz"));
+    ValidationRules rules = new ValidationRules(Set.of("otc"), 65536, 30, 1);
+    Parsed<Event> e =
+        new RecordParser(rules, LocalDate.parse("2010-11-08")).parseEvent(day1.get(0));
+    assertThat(e.isOk()).isTrue();
+    assertThat(e.value().type().wire()).isEqualTo("reply");
+    assertThat(e.value().actorId()).isEqualTo("1");
+    assertThat(e.value().targetId()).isEqualTo("2");
+    assertThat(e.value().occurredAt().getEpochSecond()).isEqualTo(1289241911L);
+  }
 }
