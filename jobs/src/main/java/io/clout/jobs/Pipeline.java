@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -115,7 +116,7 @@ public final class Pipeline {
       PrintStream out,
       Progress progress,
       Supplier<T> body,
-      java.util.function.Function<T, String> summary) {
+      Function<T, String> summary) {
     long t = System.nanoTime();
     progress.stage(name);
     T result = body.get();

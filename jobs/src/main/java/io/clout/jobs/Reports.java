@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -56,8 +58,8 @@ public final class Reports {
   }
 
   /** An ordered JSON object from key, value pairs; values may be null (Map.of allows neither). */
-  public static java.util.Map<String, Object> object(Object... keyValues) {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  public static Map<String, Object> object(Object... keyValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {
       m.put((String) keyValues[i], keyValues[i + 1]);
     }

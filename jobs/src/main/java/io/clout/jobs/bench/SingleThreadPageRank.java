@@ -1,5 +1,7 @@
 package io.clout.jobs.bench;
 
+import java.util.Arrays;
+
 /**
  * The floor the benchmark compares propagation with: unweighted PageRank with a constant teleport,
  * one thread, int arrays, CSR by destination. It lives here, in the benchmark only, so nothing in
@@ -40,7 +42,7 @@ final class SingleThreadPageRank {
   double[] run(double damping, int iterations) {
     double[] rank = new double[n];
     double[] contribution = new double[n];
-    java.util.Arrays.fill(rank, 1.0);
+    Arrays.fill(rank, 1.0);
     for (int it = 0; it < iterations; it++) {
       for (int v = 0; v < n; v++) {
         contribution[v] = rank[v] * invOutDegree[v];

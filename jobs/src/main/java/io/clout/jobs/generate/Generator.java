@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -484,7 +485,7 @@ public final class Generator {
 
   private int pick(double[] cdf) {
     double u = rnd.nextDouble() * cdf[cdf.length - 1];
-    int i = java.util.Arrays.binarySearch(cdf, u);
+    int i = Arrays.binarySearch(cdf, u);
     return Math.min(cdf.length - 1, i >= 0 ? i : -i - 1);
   }
 

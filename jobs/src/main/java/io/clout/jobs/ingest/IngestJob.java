@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -46,7 +47,7 @@ public final class IngestJob {
     CloutConfig.Ingest ing = config.ingest();
     ValidationRules rules =
         new ValidationRules(
-            java.util.Set.copyOf(ing.networks()),
+            Set.copyOf(ing.networks()),
             ing.maxLineChars(),
             ing.maxAgeDays(),
             ing.futureSkewHours());

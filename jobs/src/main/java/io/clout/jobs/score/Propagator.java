@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.clout.common.scoring.Propagation;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -86,12 +88,12 @@ public final class Propagator {
         src.add(index.id(r, 0));
         dst.add(index.id(r, 1));
         if (m == p.length) {
-          p = java.util.Arrays.copyOf(p, m * 2);
+          p = Arrays.copyOf(p, m * 2);
         }
         p[m++] = r.getDouble(2);
       }
       if (index == null) {
-        return java.util.Collections.emptyIterator();
+        return Collections.emptyIterator();
       }
       int[] relabel = index.relabelInIdOrder();
       int n = relabel.length;
@@ -173,7 +175,7 @@ public final class Propagator {
     @Override
     public int[] relabelInIdOrder() {
       sorted = names.toArray(new String[0]);
-      java.util.Arrays.sort(sorted);
+      Arrays.sort(sorted);
       index.clear();
       for (int i = 0; i < sorted.length; i++) {
         index.put(sorted[i], i);
@@ -209,7 +211,7 @@ public final class Propagator {
         return slots[slot];
       }
       if (n == seen.length) {
-        seen = java.util.Arrays.copyOf(seen, n * 2);
+        seen = Arrays.copyOf(seen, n * 2);
       }
       seen[n] = key;
       slots[slot] = n++;
@@ -234,17 +236,17 @@ public final class Propagator {
 
     private static int[] emptySlots(int size) {
       int[] a = new int[size];
-      java.util.Arrays.fill(a, -1);
+      Arrays.fill(a, -1);
       return a;
     }
 
     @Override
     public int[] relabelInIdOrder() {
-      sorted = java.util.Arrays.copyOf(seen, n);
-      java.util.Arrays.sort(sorted);
+      sorted = Arrays.copyOf(seen, n);
+      Arrays.sort(sorted);
       int[] relabel = new int[n];
       for (int i = 0; i < n; i++) {
-        relabel[i] = java.util.Arrays.binarySearch(sorted, seen[i]);
+        relabel[i] = Arrays.binarySearch(sorted, seen[i]);
       }
       slots = null;
       return relabel;
@@ -263,13 +265,9 @@ public final class Propagator {
 
     void add(int v) {
       if (n == a.length) {
-        a = java.util.Arrays.copyOf(a, n * 2);
+        a = Arrays.copyOf(a, n * 2);
       }
       a[n++] = v;
-    }
-
-    int[] toArray() {
-      return java.util.Arrays.copyOf(a, n);
     }
   }
 
