@@ -111,6 +111,7 @@ public final class Tables {
       engagers BIGINT COMMENT 'distinct people who engaged with them in the window',
       posts BIGINT COMMENT 'posts in the window',
       acted_today BOOLEAN COMMENT 'did anything as actor on score_date',
+      engaged_today BOOLEAN COMMENT 'someone else engaged with them on score_date (added with clout-2)',
       in_graph BOOLEAN COMMENT 'false for people out of the window who are drifting down',
       networks ARRAY<STRING> COMMENT 'networks the person was seen on in the window',
       model_version STRING COMMENT 'the model that computed the row (scoring.model-version)'
@@ -340,7 +341,10 @@ public final class Tables {
     }
     writer =
         table.dayColumn() != null
-            ? writer.option("replaceWhere", table.dayColumn() + " = '" + day + "'")
+            // mergeSchema: a column the catalog added since the table was created is added to it.
+            ? writer
+                .option("replaceWhere", table.dayColumn() + " = '" + day + "'")
+                .option("mergeSchema", "true")
             : writer.option("overwriteSchema", "true");
     writer.save(path(config, table));
   }

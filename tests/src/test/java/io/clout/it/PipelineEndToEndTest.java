@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
-import io.clout.jobs.Comparison;
 import io.clout.jobs.Pipeline;
 import io.clout.jobs.SqlCommand;
 import io.clout.jobs.Table;
@@ -25,7 +24,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +31,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -243,71 +239,7 @@ class PipelineEndToEndTest {
 
   @Test
   void scoresEqualThePlainJavaReference() {
-    List<ReferenceScorer.Event> events =
-        table(Tables.ENGAGEMENTS).collectAsList().stream()
-            .map(
-                r ->
-                    new ReferenceScorer.Event(
-                        r.getAs("network"),
-                        r.getAs("type"),
-                        r.getAs("actor_id"),
-                        r.getAs("target_id"),
-                        r.<java.sql.Date>getAs("event_date").toLocalDate(),
-                        r.<java.sql.Date>getAs("ingest_date").toLocalDate()))
-            .toList();
-    Map<String, String> identities = new HashMap<>();
-    for (Row r : table(Tables.IDENTITIES).collectAsList()) {
-      identities.put(r.getAs("network") + ":" + r.getAs("account_id"), r.getAs("person_id"));
-    }
-    Map<String, Double> previous = new HashMap<>();
-    for (Row r :
-        table(Tables.SCORES)
-            .where(col("score_date").equalTo(lit(LAST.minusDays(1).toString()).cast("date")))
-            .collectAsList()) {
-      previous.put(r.getAs("person_id"), r.getAs("score"));
-    }
-    Map<String, ReferenceScorer.Expected> reference =
-        ReferenceScorer.score(events, identities, previous, LAST, config.scoring());
-    List<Row> rows = new ArrayList<>();
-    reference.forEach(
-        (id, x) ->
-            rows.add(
-                RowFactory.create(
-                    id,
-                    x.score(),
-                    x.targetScore(),
-                    x.propagatedRank(),
-                    x.outreachBonus(),
-                    x.givenWeight(),
-                    x.actedToday(),
-                    x.inGraph())));
-    Dataset<Row> expected =
-        spark.createDataFrame(
-            rows,
-            StructType.fromDDL(
-                "person_id STRING, score DOUBLE, target_score DOUBLE, propagated_rank DOUBLE,"
-                    + " outreach_bonus DOUBLE, given_weight DOUBLE, acted_today BOOLEAN,"
-                    + " in_graph BOOLEAN"));
-    Dataset<Row> actual =
-        table(Tables.SCORES)
-            .where(col("score_date").equalTo(lit(LAST.toString()).cast("date")))
-            .select(expected.columns()[0], java.util.Arrays.copyOfRange(expected.columns(), 1, 8));
-    assertThat(reference).hasSizeGreaterThan(50);
-    // The model's terms to far below a visible digit; the published two-decimal numbers to a cent.
-    Dataset<Row> terms =
-        Comparison.sideBySide(
-            actual.drop("score", "target_score"),
-            expected.drop("score", "target_score"),
-            1e-6,
-            "person_id");
-    assertThat(terms.collectAsList()).isEmpty();
-    Dataset<Row> published =
-        Comparison.sideBySide(
-            actual.select("person_id", "score", "target_score"),
-            expected.select("person_id", "score", "target_score"),
-            0.0100001,
-            "person_id");
-    assertThat(published.collectAsList()).isEmpty();
+    ReferenceScorer.assertScoresMatch(spark, config, LAST);
   }
 
   @Test

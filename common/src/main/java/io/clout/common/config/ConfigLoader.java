@@ -42,8 +42,18 @@ public final class ConfigLoader {
   public static CloutConfig load(
       Path envFile, Map<String, String> overrides, Map<String, String> sparkConf) {
     ObjectNode tree = defaults();
-    if (envFile != null) {
-      merge(tree, readFile(envFile), "", envFile.toString());
+    JsonNode file = envFile == null ? null : readFile(envFile);
+    // The model profile sits between the defaults and the file: its settings are the model's
+    // defaults, and the file and --set still override each key.
+    String model =
+        overrides.containsKey(MODEL_KEY)
+            ? overrides.get(MODEL_KEY)
+            : file != null && file.at("/scoring/model-version").isTextual()
+                ? file.at("/scoring/model-version").asText()
+                : tree.at("/scoring/model-version").asText();
+    merge(tree, modelProfile(model), "", "models/" + model + ".yaml");
+    if (file != null) {
+      merge(tree, file, "", envFile.toString());
     }
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       set(tree, e.getKey(), parseScalar(e.getKey(), e.getValue()), "--set");
@@ -90,6 +100,26 @@ public final class ConfigLoader {
       out.put(
           prefix.substring(0, prefix.length() - 1),
           node.isTextual() ? node.asText() : node.toString());
+    }
+  }
+
+  static final String MODEL_KEY = "scoring.model-version";
+
+  /** The models Clout has, each a profile of scoring settings in the jar. */
+  public static final java.util.List<String> MODELS = java.util.List.of("clout-1", "clout-2");
+
+  private static JsonNode modelProfile(String model) {
+    if (!MODELS.contains(model)) {
+      throw new ConfigException(
+          "Cannot load configuration: scoring.model-version '"
+              + model
+              + "' is not a model; use one of "
+              + MODELS);
+    }
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/models/" + model + ".yaml")) {
+      return YAML.readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("models/" + model + ".yaml is missing from the jar", e);
     }
   }
 

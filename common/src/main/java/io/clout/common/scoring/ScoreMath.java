@@ -36,7 +36,9 @@ public final class ScoreMath {
   }
 
   /**
-   * The fixed 1-100 scale: base + points-per-decade * log10(influence / (1 - d)), clamped. The
+   * The fixed 1-100 scale: base + points-per-decade * log10(influence / (1 - d)), bent above {@code
+   * soft-top-from} (k) into 100 - (100 - k) e^(-(s - k) / (100 - k)), which rises with slope 1 at k
+   * and never reaches 100, so the top accounts never tie (with k = 100 it is a plain clamp). The
    * teleport rank (1 - d) is the least a person in the graph has, and maps to the base.
    */
   public static double calibrate(double influence, ScoringParams p) {
@@ -46,6 +48,13 @@ public final class ScoreMath {
     double s =
         p.calibrationBase()
             + p.calibrationPointsPerDecade() * Math.log10(influence / (1 - p.damping()));
+    double k = p.softTopFrom();
+    if (s > k) {
+      s =
+          k >= MAX_SCORE
+              ? MAX_SCORE
+              : MAX_SCORE - (MAX_SCORE - k) * Math.exp(-(s - k) / (MAX_SCORE - k));
+    }
     return round2(Math.max(MIN_SCORE, Math.min(MAX_SCORE, s)));
   }
 

@@ -30,6 +30,15 @@ import java.util.TreeMap;
  * @param maxDailyDrop most points a score can fall in one day
  * @param inactivityDrop points a score falls at least on a day the person does nothing
  * @param driversPerPerson how many engagers and posts score_drivers keeps per person and day
+ * @param propagation {@code pagerank} (clout-1: iterate r = (1-d) + d * sum p r to convergence) or
+ *     {@code two-hop} (clout-2: the first-order votes plus one damped relay, no loop)
+ * @param voteFloor an engager's transition weights are divided by max(vote-floor, its total
+ *     weight): one engagement is at most 1/vote-floor of a vote (0: clout-1's plain share)
+ * @param secondHopWeight two-hop only: the share of an engager's own first-order rank it relays
+ * @param softTopFrom above this many points the scale bends towards 100 without reaching it (100: a
+ *     plain clamp at 100)
+ * @param engagedCountsAsActive whether being engaged with on a day counts as activity for the idle
+ *     rule (clout-2), or only acting does (clout-1)
  */
 public record ScoringParams(
     String modelVersion,
@@ -52,8 +61,15 @@ public record ScoringParams(
     double calibrationPointsPerDecade,
     double maxDailyDrop,
     double inactivityDrop,
-    int driversPerPerson)
+    int driversPerPerson,
+    String propagation,
+    double voteFloor,
+    double secondHopWeight,
+    double softTopFrom,
+    boolean engagedCountsAsActive)
     implements Serializable {
+  public static final String PAGERANK = "pagerank";
+  public static final String TWO_HOP = "two-hop";
 
   public ScoringParams {
     typeWeights = new TreeMap<>(typeWeights);
@@ -79,6 +95,16 @@ public record ScoringParams(
     check(
         maxDailyDrop >= inactivityDrop && inactivityDrop >= 0,
         "scoring.max-daily-drop must be >= scoring.inactivity-drop >= 0");
+    check(
+        PAGERANK.equals(propagation) || TWO_HOP.equals(propagation),
+        "scoring.propagation must be pagerank or two-hop, not '" + propagation + "'");
+    check(voteFloor >= 0, "scoring.vote-floor must not be negative");
+    check(
+        secondHopWeight >= 0 && secondHopWeight <= 1,
+        "scoring.second-hop-weight must be between 0 and 1");
+    check(
+        softTopFrom > calibrationBase && softTopFrom <= 100,
+        "scoring.soft-top-from must be above scoring.calibration-base and at most 100");
   }
 
   private static void check(boolean ok, String message) {

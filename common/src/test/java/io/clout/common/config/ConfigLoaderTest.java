@@ -112,4 +112,36 @@ class ConfigLoaderTest {
       assertThat(ConfigLoader.load(f, Map.of(), Map.of()).paths().warehouse()).as(env).isNotBlank();
     }
   }
+
+  @Test
+  void aModelVersionBringsItsProfileBelowTheFileAndSet() throws IOException {
+    CloutConfig two = ConfigLoader.load(null, Map.of("scoring.model-version", "clout-2"), Map.of());
+    assertThat(two.scoring().propagation()).isEqualTo("two-hop");
+    assertThat(two.scoring().halfLifeDays()).isEqualTo(1.0);
+    assertThat(two.scoring().outreachWeight()).isZero();
+    assertThat(two.scoring().engagedCountsAsActive()).isTrue();
+    CloutConfig one = ConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(one.scoring().modelVersion()).isEqualTo("clout-1");
+    assertThat(one.scoring().propagation()).isEqualTo("pagerank");
+    assertThat(one.scoring().halfLifeDays()).isEqualTo(30.0);
+
+    Path f = file("scoring:\n  model-version: clout-2\n  half-life-days: 3\n");
+    CloutConfig fromFile = ConfigLoader.load(f, Map.of(), Map.of());
+    assertThat(fromFile.scoring().propagation()).isEqualTo("two-hop");
+    assertThat(fromFile.scoring().halfLifeDays()).isEqualTo(3.0);
+    CloutConfig set = ConfigLoader.load(f, Map.of("scoring.half-life-days", "2"), Map.of());
+    assertThat(set.scoring().halfLifeDays()).isEqualTo(2.0);
+    CloutConfig back = ConfigLoader.load(f, Map.of("scoring.model-version", "clout-1"), Map.of());
+    assertThat(back.scoring().propagation()).isEqualTo("pagerank");
+    assertThat(back.scoring().halfLifeDays()).isEqualTo(3.0);
+  }
+
+  @Test
+  void anUnknownModelIsAnErrorNamingTheModels() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("scoring.model-version", "clout-9"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'clout-9' is not a model")
+        .hasMessageContaining("clout-1, clout-2");
+  }
 }

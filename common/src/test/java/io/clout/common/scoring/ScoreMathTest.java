@@ -60,4 +60,22 @@ class ScoreMathTest {
     assertThat(ScoreMath.nextScore(30.0, 5.0, true, P)).isEqualTo(30.0 - P.maxDailyDrop());
     assertThat(ScoreMath.nextScore(1.5, 1.0, true, P)).isEqualTo(1.0);
   }
+
+  @Test
+  void aSoftTopRisesWithoutEverReaching100() {
+    ScoringParams soft =
+        ConfigLoader.load(null, Map.of("scoring.soft-top-from", "70"), Map.of()).scoring();
+    double base = 1 - soft.damping();
+    // Below the bend the scale is the plain log scale.
+    assertThat(ScoreMath.calibrate(base * 100, soft)).isEqualTo(ScoreMath.calibrate(base * 100, P));
+    double previous = 0;
+    for (int decades = 3; decades <= 12; decades++) {
+      double s = ScoreMath.calibrate(base * Math.pow(10, decades), soft);
+      assertThat(s).isGreaterThan(previous).isLessThan(100.0);
+      previous = s;
+    }
+    // Slope 1 at the bend: one point above it in linear terms is about one point on the scale.
+    double at = Math.pow(10, (70.0 + 1 - 10) / 25);
+    assertThat(ScoreMath.calibrate(base * at, soft)).isCloseTo(70.98, within(0.02));
+  }
 }

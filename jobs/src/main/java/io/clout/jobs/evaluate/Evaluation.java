@@ -23,6 +23,7 @@ import io.clout.jobs.window.InteractionWindow;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +147,7 @@ public final class Evaluation {
           d,
           d.plusDays(1),
           rows.size(),
-          java.util.Arrays.stream(truth).filter(t -> t > 0).count(),
+          Arrays.stream(truth).filter(t -> t > 0).count(),
           d.plusDays(1));
     }
     Gaming.Outcome gaming = Gaming.measure(spark, engagements, ids, scores, to, p);

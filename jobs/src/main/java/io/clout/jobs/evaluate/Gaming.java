@@ -14,6 +14,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ import org.apache.spark.sql.types.StructType;
  *       once and received nothing.
  * </ul>
  */
-final class Gaming {
+public final class Gaming {
   static final String PREFIX = "clout-eval-";
   static final int RING_SIZE = 20;
   static final int ENGAGEMENTS_PER_PAIR = 10;
@@ -51,18 +52,18 @@ final class Gaming {
   static final int FARM_SIZE = 50;
 
   /** Each pattern's gain in points over its honest comparison. */
-  record Gains(
+  public record Gains(
       double reciprocalRing,
       double oneWayRing,
       double massMentioner,
       double highVolumePoster,
       double likeFarm) {}
 
-  record Outcome(Evaluation.Ring ring, Gains gains) {}
+  public record Outcome(Evaluation.Ring ring, Gains gains) {}
 
   private Gaming() {}
 
-  static Outcome measure(
+  public static Outcome measure(
       SparkSession spark,
       Dataset<Row> engagements,
       Dataset<Row> ids,
@@ -230,8 +231,7 @@ final class Gaming {
       v.put("ingest_date", Date.valueOf(day));
       v.put("source_file", "clout-evaluate");
       v.put("line_number", 0L);
-      rows.add(
-          RowFactory.create(java.util.Arrays.stream(schema.fieldNames()).map(v::get).toArray()));
+      rows.add(RowFactory.create(Arrays.stream(schema.fieldNames()).map(v::get).toArray()));
     }
   }
 }

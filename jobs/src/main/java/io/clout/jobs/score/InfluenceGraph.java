@@ -34,8 +34,9 @@ public final class InfluenceGraph {
 
   /**
    * Edges src -> dst with the pair weight {@code a} (per-day saturation, then age decay, summed),
-   * the weight {@code b} after the mutual discount, {@code c} after the target's output factor, and
-   * the transition weight {@code p = c / sum of a over src's edges}.
+   * the weight {@code b} after the mutual discount, {@code c} after the target's output factor, the
+   * vote {@code p = c / max(vote-floor, sum of a over src's edges)} and the plain share {@code q =
+   * c / sum of a over src's edges}.
    */
   public static Dataset<Row> edges(Dataset<Row> personEvents, LocalDate day, ScoringParams p) {
     Dataset<Row> between = InteractionWindow.between(personEvents);
@@ -85,7 +86,11 @@ public final class InfluenceGraph {
                 .otherwise(
                     pow(col("dst_posts").divide(p.outputReferencePosts()), -p.outputExponent())))
         .withColumn("c", col("b").multiply(col("output_factor")))
-        .withColumn("p", bround(col("c").divide(sum("a").over(Window.partitionBy("src"))), 12));
+        .withColumn("_out", sum("a").over(Window.partitionBy("src")))
+        // p is the vote an engager passes (capped by vote-floor), q its plain share (clout-1's p).
+        .withColumn("p", bround(col("c").divide(greatest(lit(p.voteFloor()), col("_out"))), 12))
+        .withColumn("q", bround(col("c").divide(col("_out")), 12))
+        .drop("_out");
   }
 
   /** Posts each person authored in the window. */
@@ -98,7 +103,8 @@ public final class InfluenceGraph {
 
   /**
    * Every person in the window with what scoring needs besides rank: posts, weight given to others
-   * (after the discounts), whether they acted on the scoring day, and their networks.
+   * (after the discounts), whether they acted on the scoring day and whether someone engaged with
+   * them that day, and their networks.
    */
   public static Dataset<Row> nodes(Dataset<Row> personEvents, Dataset<Row> edges, LocalDate day) {
     Dataset<Row> asActor =
@@ -127,6 +133,11 @@ public final class InfluenceGraph {
                             lit(true))
                         .otherwise(lit(false)))
                     .as("acted_today"));
+    Dataset<Row> engagedToday =
+        InteractionWindow.between(personEvents)
+            .where(col("event_date").equalTo(lit(day.toString()).cast("date")))
+            .select(col("target_person").as("_e"))
+            .distinct();
     Dataset<Row> given =
         edges.groupBy(col("src").as("_g")).agg(bround(sum("b"), 9).as("given_weight"));
     Dataset<Row> received =
@@ -140,10 +151,12 @@ public final class InfluenceGraph {
             "left")
         .join(given, col("person_id").equalTo(col("_g")), "left")
         .join(received, col("person_id").equalTo(col("_r")), "left")
+        .join(engagedToday, col("person_id").equalTo(col("_e")), "left")
         .select(
             col("person_id"),
             col("networks"),
             col("acted_today"),
+            col("_e").isNotNull().as("engaged_today"),
             coalesce(col("posts"), lit(0L)).as("posts"),
             coalesce(col("given_weight"), lit(0.0)).as("given_weight"),
             coalesce(col("received_weight"), lit(0.0)).as("received_weight"),

@@ -128,7 +128,11 @@ public final class ScoreJob {
         new Propagator.Settings(
             p.damping(), p.tolerance(), p.maxIterations(), p.checkpointEvery(), p.localMaxEdges());
     Dataset<Row> ranks =
-        Propagator.ranks(edges, edgeCount, settings).persist(StorageLevel.MEMORY_AND_DISK());
+        (ScoringParams.TWO_HOP.equals(p.propagation())
+                ? TwoHop.ranks(edges, p)
+                : Propagator.ranks(edges, edgeCount, settings)
+                    .withColumn("first_order", lit(null).cast("double")))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> nodes = InfluenceGraph.nodes(window.events(), edges, day);
     return new Computed(
         edges, edgeCount, ranks, nodes, ScoreTransforms.scores(nodes, ranks, previous, day, p));

@@ -64,7 +64,12 @@ public final class ScoreTransforms {
             .withColumn("in_graph", lit(true));
     Dataset<Row> prev =
         previous.select(col("person_id").as("_pp"), col("score").as("previous_score"));
-    Column inactive = not(coalesce(col("acted_today"), lit(false)));
+    Column active =
+        p.engagedCountsAsActive()
+            ? coalesce(col("acted_today"), lit(false))
+                .or(coalesce(col("engaged_today"), lit(false)))
+            : coalesce(col("acted_today"), lit(false));
+    Column inactive = not(active);
     Column hasPrev = col("previous_score").isNotNull();
     Column wanted =
         when(inactive, least(col("target_score"), col("previous_score").minus(p.inactivityDrop())))
@@ -84,6 +89,7 @@ public final class ScoreTransforms {
         .withColumn("target_score", coalesce(col("target_score"), lit(ScoreMath.MIN_SCORE)))
         .where(col("in_graph").or(col("previous_score").gt(ScoreMath.MIN_SCORE)))
         .withColumn("acted_today", coalesce(col("acted_today"), lit(false)))
+        .withColumn("engaged_today", coalesce(col("engaged_today"), lit(false)))
         .withColumn("_wanted", wanted)
         .withColumn("score", when(hasPrev, published).otherwise(col("target_score")))
         .withColumn(
@@ -120,19 +126,34 @@ public final class ScoreTransforms {
             col("engagers"),
             col("posts"),
             col("acted_today"),
+            col("engaged_today"),
             col("in_graph"),
             col("networks"),
             lit(p.modelVersion()).as("model_version"));
   }
 
-  /** base + points-per-decade * log10(influence / (1 - d)), clamped to 1-100, two decimals. */
+  /**
+   * base + points-per-decade * log10(influence / (1 - d)), bent towards 100 above soft-top-from,
+   * clamped to 1-100, two decimals: {@link ScoreMath#calibrate}.
+   */
   static Column calibrate(Column influence, ScoringParams p) {
     Column s =
         lit(p.calibrationBase())
             .plus(
                 lit(p.calibrationPointsPerDecade())
                     .multiply(log10(influence.divide(1 - p.damping()))));
-    return bround(least(lit(ScoreMath.MAX_SCORE), greatest(lit(ScoreMath.MIN_SCORE), s)), 2);
+    double k = p.softTopFrom();
+    Column bent =
+        k >= ScoreMath.MAX_SCORE
+            ? s
+            : when(
+                    s.gt(k),
+                    lit(ScoreMath.MAX_SCORE)
+                        .minus(
+                            lit(ScoreMath.MAX_SCORE - k)
+                                .multiply(exp(s.minus(k).divide(-(ScoreMath.MAX_SCORE - k))))))
+                .otherwise(s);
+    return bround(least(lit(ScoreMath.MAX_SCORE), greatest(lit(ScoreMath.MIN_SCORE), bent)), 2);
   }
 
   /**
@@ -147,15 +168,25 @@ public final class ScoreTransforms {
       Dataset<Row> scores,
       LocalDate day,
       ScoringParams p) {
-    Dataset<Row> srcRank = ranks.select(col("person_id").as("_s"), col("rank").as("_src_rank"));
+    Dataset<Row> srcRank =
+        ranks.select(
+            col("person_id").as("_s"),
+            col("rank").as("_src_rank"),
+            col("first_order").as("_src_first"));
+    double d = p.damping();
+    // What u passed to v: d p r(u) when ranks are iterated; with two hops, its vote times the
+    // teleport rank plus the relay of its own first-order rank (TwoHop).
+    Column passed =
+        ScoringParams.TWO_HOP.equals(p.propagation())
+            ? lit(d)
+                .multiply(col("p"))
+                .multiply(1 - d)
+                .plus(lit(d * p.secondHopWeight()).multiply(col("q")).multiply(col("_src_first")))
+            : lit(d).multiply(col("p")).multiply(col("_src_rank"));
     Dataset<Row> contrib =
         edges
             .join(srcRank, col("src").equalTo(col("_s")))
-            .select(
-                col("src"),
-                col("dst"),
-                bround(lit(p.damping()).multiply(col("p")).multiply(col("_src_rank")), 12)
-                    .as("contribution"));
+            .select(col("src"), col("dst"), bround(passed, 12).as("contribution"));
     // Each pair's contribution split over the posts it engaged with, and over today vs before.
     Dataset<Row> pairWeights =
         InteractionWindow.between(personEvents)
