@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -55,15 +53,6 @@ public final class Reports {
     } catch (IOException e) {
       return Optional.empty(); // an unreadable report counts as none: the day reruns
     }
-  }
-
-  /** An ordered JSON object from key, value pairs; values may be null (Map.of allows neither). */
-  public static Map<String, Object> object(Object... keyValues) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      m.put((String) keyValues[i], keyValues[i + 1]);
-    }
-    return m;
   }
 
   public static String toJson(Object report) {

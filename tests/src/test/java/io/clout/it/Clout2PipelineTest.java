@@ -15,17 +15,12 @@ import io.clout.jobs.generate.Generator;
 import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.window.InteractionWindow;
 import java.nio.file.Path;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,17 +114,15 @@ class Clout2PipelineTest {
                 .where(col("person_id").equalTo(person).and(col("network").equalTo(network)))
                 .first()
                 .getAs("account_id");
-    List<Row> burst = new ArrayList<>();
-    Timestamp noon = Timestamp.from(LAST.atTime(12, 0).toInstant(ZoneOffset.UTC));
-    for (int i = 0; i < 300; i++) {
-      burst.add(
-          event(network, "burst-" + i, i % 2 == 0 ? "share" : "like", "fan" + i, account, noon));
-    }
     Dataset<Row> engagements = Tables.read(spark, config, Tables.ENGAGEMENTS);
+    Gaming.Injector burst = new Gaming.Injector(engagements.schema(), network, LAST);
+    for (int i = 0; i < 300; i++) {
+      burst.event("fan" + i, account, i % 2 == 0 ? "share" : "like", account + "-viral");
+    }
     Dataset<Row> previous = scores(LAST.minusDays(1)).select("person_id", "score");
     try (InteractionWindow window =
             InteractionWindow.of(
-                engagements.unionByName(spark.createDataFrame(burst, engagements.schema())),
+                engagements.unionByName(spark.createDataFrame(burst.rows(), engagements.schema())),
                 Tables.read(spark, config, Tables.IDENTITIES),
                 LAST,
                 config.scoring());
@@ -218,22 +211,5 @@ class Clout2PipelineTest {
           .collect(
               Collectors.toMap(r -> r.getAs("person_id"), r -> r.<Double>getAs("target_score")));
     }
-  }
-
-  static Row event(
-      String network, String id, String type, String actor, String target, Timestamp at) {
-    Map<String, Object> v = new java.util.HashMap<>();
-    v.put("network", network);
-    v.put("event_id", id);
-    v.put("type", type);
-    v.put("actor_id", actor);
-    v.put("target_id", target);
-    v.put("post_id", target + "-viral");
-    v.put("occurred_at", at);
-    v.put("event_date", Date.valueOf(LAST));
-    v.put("ingest_date", Date.valueOf(LAST));
-    v.put("source_file", "test");
-    v.put("line_number", 0L);
-    return RowFactory.create(Tables.ENGAGEMENTS.columns().stream().map(v::get).toArray());
   }
 }

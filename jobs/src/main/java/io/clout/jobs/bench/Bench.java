@@ -81,7 +81,7 @@ public final class Bench {
    * @param configFor the run's configuration with the given path overrides (each workload has its
    *     own raw folder and warehouse under {@code out/work})
    */
-  public static Map<String, Object> run(
+  public static BenchResult run(
       SparkSession spark,
       Function<Map<String, String>, CloutConfig> configFor,
       Plan plan,
@@ -90,49 +90,32 @@ public final class Bench {
       PrintStream log)
       throws IOException {
     Files.createDirectories(out);
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("mode", plan.mode());
-    result.put("machine", machine(spark));
-    List<Map<String, Object>> workloads = new ArrayList<>();
+    BenchResult.Machine machine = machine(spark);
+    List<BenchResult.Workload> workloads = new ArrayList<>();
     for (long events : plan.events()) {
       workloads.add(workload(spark, configFor, events, out.resolve("work/" + events), log));
     }
-    Map<String, Object> first = workloads.get(0);
-    Map<String, Object> last = workloads.get(workloads.size() - 1);
-    Map<String, Object> propagation = propagation(spark, plan, log);
-
-    result.put("propagation_vs_graphx", propagation.get("vs_graphx"));
-    result.put("propagation_vs_single_thread", propagation.get("vs_single_thread"));
-    result.put("ingest_events_per_s", last.get("ingest_warm_events_per_s"));
-    result.put(
-        "ingest_plain_json_to_delta_events_per_s", last.get("plain_json_to_delta_events_per_s"));
-    result.put(
-        "ingest_cold",
-        Map.of(
-            "events",
-            first.get("lines"),
-            "seconds",
-            first.get("ingest_s"),
-            "events_per_s",
-            first.get("ingest_events_per_s")));
-    result.put(
-        "scaling_10m_over_1m",
-        Map.of(
-            "ratio",
-            round((double) last.get("daily_s") / (double) first.get("daily_s")),
-            "small_events",
-            first.get("lines"),
-            "large_events",
-            last.get("lines"),
-            "size_ratio",
-            round(
-                ((Number) last.get("lines")).doubleValue()
-                    / ((Number) first.get("lines")).doubleValue())));
-    result.put(
-        "peak_heap_bytes",
-        workloads.stream().mapToLong(w -> (long) w.get("peak_heap_bytes")).max().orElse(0));
-    result.put("workloads", workloads);
-    result.put("targets", BenchReport.targets(result));
+    BenchResult.Workload first = workloads.get(0);
+    BenchResult.Workload last = workloads.get(workloads.size() - 1);
+    Propagation propagation = propagation(spark, plan, log);
+    BenchResult measured =
+        new BenchResult(
+            plan.mode(),
+            machine,
+            propagation.vsGraphx(),
+            propagation.vsSingleThread(),
+            last.ingestWarmEventsPerS(),
+            last.plainJsonToDeltaEventsPerS(),
+            new BenchResult.IngestCold(first.lines(), first.ingestS(), first.ingestEventsPerS()),
+            new BenchResult.Scaling(
+                round(last.dailyS() / first.dailyS()),
+                first.lines(),
+                last.lines(),
+                round((double) last.lines() / first.lines())),
+            workloads.stream().mapToLong(BenchResult.Workload::peakHeapBytes).max().orElse(0),
+            workloads,
+            List.of());
+    BenchResult result = measured.withTargets(BenchReport.targets(measured));
     Reports.write(spark, out.resolve("bench.json").toString(), result);
     Files.createDirectories(report.toAbsolutePath().getParent());
     Files.writeString(report, BenchReport.markdown(result));
@@ -141,7 +124,7 @@ public final class Bench {
   }
 
   /** One day of generated raw logs through the daily pipeline, then the ingest again, warm. */
-  static Map<String, Object> workload(
+  static BenchResult.Workload workload(
       SparkSession spark,
       Function<Map<String, String>, CloutConfig> configFor,
       long events,
@@ -162,41 +145,51 @@ public final class Bench {
                 dir.resolve("raw").toString(),
                 "paths.warehouse",
                 dir.resolve("warehouse").toString()));
-    Map<String, Object> w = new LinkedHashMap<>();
-    w.put("events_target", events);
-    w.put("persons", persons);
-    w.put("lines", lines);
-    w.put("generate_s", round(generateS));
+    Pipeline.DailyReport daily;
+    double dailyS;
+    double warm;
+    IngestReport again;
+    long peakLive;
+    long peakUsed;
     try (HeapWatch heap = HeapWatch.start()) {
       long t = System.nanoTime();
-      Pipeline.DailyReport daily = Pipeline.runDay(spark, c, DAY, true, log);
-      double dailyS = seconds(t);
-      daily.stageMs().forEach((stage, ms) -> w.put(stage + "_s", round(ms / 1000.0)));
-      w.put("daily_s", round(dailyS));
-      w.put("ingest_events_per_s", Math.round(lines / (daily.stageMs().get("ingest") / 1000.0)));
-      w.put("accepted", daily.ingest().accepted());
-      w.put("edges", daily.score().edges());
+      daily = Pipeline.runDay(spark, c, DAY, true, log);
+      dailyS = seconds(t);
       t = System.nanoTime();
-      IngestReport again = IngestJob.run(spark, c, DAY);
-      double warm = seconds(t);
-      w.put("ingest_warm_s", round(warm));
-      w.put("ingest_warm_events_per_s", Math.round(again.linesRead() / warm));
-      w.put("peak_heap_bytes", heap.peakLive());
-      w.put("peak_heap_used_bytes", heap.peakUsed());
+      again = IngestJob.run(spark, c, DAY);
+      warm = seconds(t);
+      peakLive = heap.peakLive();
+      peakUsed = heap.peakUsed();
     }
-    w.put("peak_rss_bytes", peakRss());
+    long rss = peakRss();
     long t = System.nanoTime();
     plainJsonToDelta(
         spark, dir.resolve("raw/engagement/dt=" + DAY).toString(), dir.resolve("plain").toString());
     double plain = seconds(t);
-    w.put("plain_json_to_delta_s", round(plain));
-    w.put("plain_json_to_delta_events_per_s", Math.round(lines / plain));
+    Map<String, Long> ms = daily.stageMs();
+    BenchResult.Workload w =
+        new BenchResult.Workload(
+            events,
+            persons,
+            lines,
+            round(generateS),
+            round(ms.get("ingest") / 1000.0),
+            round(ms.get("score") / 1000.0),
+            round(ms.get("moments") / 1000.0),
+            round(dailyS),
+            Math.round(lines / (ms.get("ingest") / 1000.0)),
+            daily.ingest().accepted(),
+            daily.score().edges(),
+            round(warm),
+            Math.round(again.linesRead() / warm),
+            peakLive,
+            peakUsed,
+            rss,
+            round(plain),
+            Math.round(lines / plain));
     log.printf(
-        "bench: %d lines: daily %.1f s, warm ingest %s lines/s, peak live heap %d MiB%n",
-        lines,
-        (double) w.get("daily_s"),
-        w.get("ingest_warm_events_per_s"),
-        (long) w.get("peak_heap_bytes") >> 20);
+        "bench: %d lines: daily %.1f s, warm ingest %d lines/s, peak live heap %d MiB%n",
+        lines, w.dailyS(), w.ingestWarmEventsPerS(), w.peakHeapBytes() >> 20);
     return w;
   }
 
@@ -224,7 +217,10 @@ public final class Bench {
    * the unweighted form (p = 1 / out-degree) where all three compute the same quantity. Every
    * vertex has an out-edge (a ring through all ids), so GraphX's sink correction does nothing.
    */
-  static Map<String, Object> propagation(SparkSession spark, Plan plan, PrintStream log) {
+  /** Clout's propagation against GraphX and against the single-thread floor. */
+  record Propagation(BenchResult.VsGraphx vsGraphx, BenchResult.VsSingleThread vsSingleThread) {}
+
+  static Propagation propagation(SparkSession spark, Plan plan, PrintStream log) {
     long v = plan.vertices();
     Dataset<Row> ring =
         spark.range(v).select(col("id").as("src_id"), pmod(col("id").plus(1), lit(v)).as("dst_id"));
@@ -345,54 +341,30 @@ public final class Bench {
     clout.unpersist();
     graphxRanks.unpersist();
 
-    Map<String, Object> graph =
-        Map.of("vertices", v, "edges", m, "iterations", plan.iterations(), "damping", DAMPING);
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put(
-        "vs_graphx",
-        Reports.object(
-            "ratio",
+    BenchResult.Graph graph = new BenchResult.Graph(v, m, plan.iterations(), DAMPING);
+    double floorS = buildS + iterateS;
+    return new Propagation(
+        new BenchResult.VsGraphx(
             round(cloutS / best.getValue()),
-            "clout_s",
             round(cloutS),
-            "clout_string_ids_s",
             round(cloutStringsS),
-            "graphx_best_s",
             best.getValue(),
-            "graphx_best_partitions",
             Integer.parseInt(best.getKey()),
-            "graphx_s_by_partitions",
             graphxS,
-            "max_abs_difference",
             agreement.getDouble(1),
-            "graph",
-            graph));
-    r.put(
-        "vs_single_thread",
-        Reports.object(
-            "ratio",
-            round(cloutS / (buildS + iterateS)),
-            "clout_s",
+            graph),
+        new BenchResult.VsSingleThread(
+            round(cloutS / floorS),
             round(cloutS),
-            "clout_string_ids_s",
             round(cloutStringsS),
-            "ratio_string_ids",
-            round(cloutStringsS / (buildS + iterateS)),
-            "floor_s",
-            round(buildS + iterateS),
-            "floor_build_s",
+            round(cloutStringsS / floorS),
+            round(floorS),
             round(buildS),
-            "floor_iterate_s",
             round(iterateS),
-            "floor_collect_edges_s",
             round(loadS),
-            "ratio_with_collect",
-            round(cloutS / (loadS + buildS + iterateS)),
-            "max_abs_difference",
+            round(cloutS / (loadS + floorS)),
             floorDiff,
-            "graph",
             graph));
-    return r;
   }
 
   /** GraphX's ranks as rows, to join with Clout's. */
@@ -439,20 +411,7 @@ public final class Bench {
     return new int[][] {src, dst};
   }
 
-  static Map<String, Object> machine(SparkSession spark) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cores", Runtime.getRuntime().availableProcessors());
-    m.put("memory_bytes", memTotal());
-    m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
-    m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    m.put(
-        "os",
-        System.getProperty("os.name")
-            + " "
-            + System.getProperty("os.version")
-            + " "
-            + System.getProperty("os.arch"));
-    m.put("spark", spark.version());
+  static BenchResult.Machine machine(SparkSession spark) {
     Map<String, String> conf = new LinkedHashMap<>();
     for (String k :
         List.of(
@@ -462,8 +421,18 @@ public final class Bench {
             "spark.databricks.delta.snapshotPartitions")) {
       conf.put(k, spark.conf().get(k, ""));
     }
-    m.put("spark_conf", conf);
-    return m;
+    return new BenchResult.Machine(
+        Runtime.getRuntime().availableProcessors(),
+        memTotal(),
+        Runtime.getRuntime().maxMemory(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
+        spark.version(),
+        conf);
   }
 
   static long memTotal() {

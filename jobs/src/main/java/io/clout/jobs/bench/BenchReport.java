@@ -2,9 +2,7 @@ package io.clout.jobs.bench;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The targets of issue #6 checked against a bench result, and the Markdown report. */
@@ -17,37 +15,35 @@ final class BenchReport {
    * Each target: what it asks, what was measured, whether it is met, and if not, why and what would
    * change it.
    */
-  @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> targets(Map<String, Object> r) {
-    Map<String, Object> gx = (Map<String, Object>) r.get("propagation_vs_graphx");
-    Map<String, Object> st = (Map<String, Object>) r.get("propagation_vs_single_thread");
-    Map<String, Object> sc = (Map<String, Object>) r.get("scaling_10m_over_1m");
-    long ingest = ((Number) r.get("ingest_events_per_s")).longValue();
-    long heap = ((Number) r.get("peak_heap_bytes")).longValue();
-    double sizeRatio = ((Number) sc.get("size_ratio")).doubleValue();
-    List<Map<String, Object>> t = new ArrayList<>();
+  static List<BenchResult.Target> targets(BenchResult r) {
+    BenchResult.VsGraphx gx = r.propagationVsGraphx();
+    BenchResult.VsSingleThread st = r.propagationVsSingleThread();
+    BenchResult.Scaling sc = r.scaling();
+    long ingest = r.ingestEventsPerS();
+    long heap = r.peakHeapBytes();
+    double sizeRatio = sc.sizeRatio();
+    List<BenchResult.Target> t = new ArrayList<>();
     t.add(
         target(
             "propagation <= 0.5x GraphX PageRank (best partition count)",
             "<= 0.5",
-            (double) gx.get("ratio"),
-            (double) gx.get("ratio") <= 0.5,
+            gx.ratio(),
+            gx.ratio() <= 0.5,
             "GraphX's time includes building its graph from a cached edge RDD; Clout's includes gathering the edges from a DataFrame into one task "
                 + "and numbering the ids in sorted order for a fixed summation order."));
     t.add(
         target(
             "propagation <= 5x the single-thread CSR floor",
             "<= 5",
-            (double) st.get("ratio"),
-            (double) st.get("ratio") <= 5,
+            st.ratio(),
+            st.ratio() <= 5,
             String.format(
                 "The floor starts from int arrays already in the driver. Clout starts from a cached DataFrame: every edge goes through "
                     + "Spark's row conversion into one task, the ids are numbered in sorted order (so every run sums in the same order) and a row per "
                     + "person is built at the end. With string ids, as the daily job passes person ids, it took %s s (%sx the floor). "
                     + "Building the arrays from Spark's columnar batches in each partition, instead of one row at a time in one task, is the next step; "
                     + "for the daily job, numbering persons once per day upstream as well.",
-                num(st.get("clout_string_ids_s")), num(st.get("ratio_string_ids")))));
-    Object plain = r.get("ingest_plain_json_to_delta_events_per_s");
+                num(st.cloutStringIdsS()), num(st.ratioStringIds()))));
     t.add(
         target(
             "warm ingest >= 300k events/s",
@@ -60,8 +56,8 @@ final class BenchReport {
                     + "the contract (Jackson per line: Spark's reader turns a number into a string silently, the contract rejects it), caches the "
                     + "parsed lines, finds duplicates within the day and against earlier days, resolves identities and writes two more tables. "
                     + "Where the time goes, and what would get closer: docs/ingest-performance.md.",
-                plain == null ? 0 : ((Number) plain).longValue())));
-    double ratio = ((Number) sc.get("ratio")).doubleValue();
+                r.ingestPlainJsonToDeltaEventsPerS())));
+    double ratio = sc.ratio();
     t.add(
         target(
             String.format(
@@ -82,60 +78,44 @@ final class BenchReport {
     return t;
   }
 
-  static Map<String, Object> target(
+  static BenchResult.Target target(
       String name, String goal, double measured, boolean met, String whyNot) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("target", name);
-    m.put("goal", goal);
-    m.put("measured", measured);
-    m.put("met", met);
-    if (!met) {
-      m.put("why_not", whyNot);
-    }
-    return m;
+    return new BenchResult.Target(name, goal, measured, met, met ? null : whyNot);
   }
 
-  @SuppressWarnings("unchecked")
-  static String markdown(Map<String, Object> r) {
-    Map<String, Object> machine = (Map<String, Object>) r.get("machine");
-    List<Map<String, Object>> workloads = (List<Map<String, Object>>) r.get("workloads");
-    Map<String, Object> gx = (Map<String, Object>) r.get("propagation_vs_graphx");
-    Map<String, Object> st = (Map<String, Object>) r.get("propagation_vs_single_thread");
-    Map<String, Object> graph = (Map<String, Object>) gx.get("graph");
+  static String markdown(BenchResult r) {
+    BenchResult.Machine machine = r.machine();
+    List<BenchResult.Workload> workloads = r.workloads();
+    BenchResult.VsGraphx gx = r.propagationVsGraphx();
+    BenchResult.VsSingleThread st = r.propagationVsSingleThread();
+    BenchResult.Graph graph = gx.graph();
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n");
     md.append(
         String.format(
             "Written by `./clout bench` (%s mode) at %s. Machine: %s cores, %.1f GiB memory, %s, %s, Spark %s, %s, max heap %.1f GiB.%n%n",
-            r.get("mode"),
+            r.mode(),
             Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC",
-            machine.get("cores"),
-            ((Number) machine.get("memory_bytes")).doubleValue() / (1L << 30),
-            machine.get("jvm"),
-            machine.get("os"),
-            machine.get("spark"),
-            machine.get("spark_conf"),
-            ((Number) machine.get("max_heap_bytes")).doubleValue() / (1L << 30)));
+            machine.cores(),
+            (double) machine.memoryBytes() / (1L << 30),
+            machine.jvm(),
+            machine.os(),
+            machine.spark(),
+            machine.sparkConf(),
+            (double) machine.maxHeapBytes() / (1L << 30)));
     md.append(
         "The raw numbers are in `bench.json` next to the run (`--out`). Every ratio below comes from one run of one JVM.\n\n");
     md.append("## Targets\n\n| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
-    for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
+    for (BenchResult.Target t : r.targets()) {
       md.append(
           String.format(
               "| %s | %s | %s | %s |%n",
-              t.get("target"),
-              t.get("goal"),
-              num(t.get("measured")),
-              (boolean) t.get("met") ? "yes" : "**no**"));
+              t.target(), t.goal(), num(t.measured()), t.met() ? "yes" : "**no**"));
     }
     md.append('\n');
-    for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
-      if (!(boolean) t.get("met")) {
-        md.append("- **")
-            .append(t.get("target"))
-            .append("** not met: ")
-            .append(t.get("why_not"))
-            .append('\n');
+    for (BenchResult.Target t : r.targets()) {
+      if (!t.met()) {
+        md.append("- **").append(t.target()).append("** not met: ").append(t.whyNot()).append('\n');
       }
     }
     md.append(
@@ -144,53 +124,52 @@ final class BenchReport {
         "| raw lines | persons | graph edges | ingest s | score s | moments s | daily s | ingest lines/s (first, warm) "
             + "| plain JSON to Delta lines/s | peak live heap MiB | peak RSS MiB |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (Map<String, Object> w : workloads) {
+    for (BenchResult.Workload w : workloads) {
       md.append(
           String.format(
               "| %,d | %,d | %,d | %s | %s | %s | %s | %,d / %,d | %,d | %d | %d |%n",
-              w.get("lines"),
-              w.get("persons"),
-              w.get("edges"),
-              num(w.get("ingest_s")),
-              num(w.get("score_s")),
-              num(w.get("moments_s")),
-              num(w.get("daily_s")),
-              w.get("ingest_events_per_s"),
-              w.get("ingest_warm_events_per_s"),
-              w.get("plain_json_to_delta_events_per_s"),
-              (long) w.get("peak_heap_bytes") >> 20,
-              (long) w.get("peak_rss_bytes") >> 20));
+              w.lines(),
+              w.persons(),
+              w.edges(),
+              num(w.ingestS()),
+              num(w.scoreS()),
+              num(w.momentsS()),
+              num(w.dailyS()),
+              w.ingestEventsPerS(),
+              w.ingestWarmEventsPerS(),
+              w.plainJsonToDeltaEventsPerS(),
+              w.peakHeapBytes() >> 20,
+              w.peakRssBytes() >> 20));
     }
     md.append(
             "\n```mermaid\nxychart-beta\n  title \"Daily run: seconds against raw lines (millions)\"\n  x-axis [")
         .append(
             workloads.stream()
-                .map(w -> String.format("%.2f", ((Number) w.get("lines")).doubleValue() / 1e6))
+                .map(w -> String.format("%.2f", w.lines() / 1e6))
                 .collect(Collectors.joining(", ")))
         .append("]\n  y-axis \"seconds\"\n  line [")
-        .append(
-            workloads.stream().map(w -> num(w.get("daily_s"))).collect(Collectors.joining(", ")))
+        .append(workloads.stream().map(w -> num(w.dailyS())).collect(Collectors.joining(", ")))
         .append("]\n```\n\n");
     md.append(
         String.format(
             "## Propagation side by side%n%nOne synthetic power-law graph: %,d vertices, %,d edges, %s iterations, damping %s, "
                 + "unweighted (p = 1/out-degree). Clout's result agrees with GraphX to %.1e and with the floor to %.1e (max absolute difference).%n%n",
-            graph.get("vertices"),
-            graph.get("edges"),
-            graph.get("iterations"),
-            graph.get("damping"),
-            (double) gx.get("max_abs_difference"),
-            (double) st.get("max_abs_difference")));
+            graph.vertices(),
+            graph.edges(),
+            graph.iterations(),
+            graph.damping(),
+            gx.maxAbsDifference(),
+            st.maxAbsDifference()));
     md.append("| engine | seconds |\n| --- | --- |\n");
     md.append(
         String.format(
             "| Clout `Propagator.inMemory` (DataFrame in, ranks out), long ids | %s |%n",
-            num(gx.get("clout_s"))));
+            num(gx.cloutS())));
     md.append(
         String.format(
             "| Clout `Propagator.inMemory`, string ids (as the daily job) | %s |%n",
-            num(gx.get("clout_string_ids_s"))));
-    ((Map<String, Object>) gx.get("graphx_s_by_partitions"))
+            num(gx.cloutStringIdsS())));
+    gx.graphxSByPartitions()
         .forEach(
             (k, v) ->
                 md.append(
@@ -198,11 +177,11 @@ final class BenchReport {
     md.append(
         String.format(
             "| single-thread CSR floor: build arrays + iterate | %s + %s |%n",
-            num(st.get("floor_build_s")), num(st.get("floor_iterate_s"))));
+            num(st.floorBuildS()), num(st.floorIterateS())));
     md.append(
         String.format(
             "| (floor: collecting the edges into the driver first) | %s |%n",
-            num(st.get("floor_collect_edges_s"))));
+            num(st.floorCollectEdgesS())));
     md.append(HOW_MEASURED);
     md.append(
         "\nRun it again with `./clout bench --out bench-out` (full: 1M, 3M and 10M events, a 10M-edge graph) or `./clout bench --quick --out bench-out` "

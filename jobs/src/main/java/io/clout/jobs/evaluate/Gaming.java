@@ -192,33 +192,38 @@ public final class Gaming {
     }
   }
 
-  /** Builds the injected rows in the engagements table's columns, all at noon of the day. */
-  static final class Injector {
+  /** Builds injected rows in the engagements table's columns, all at noon of the day. */
+  public static final class Injector {
     final StructType schema;
     final String network;
     final LocalDate day;
     final Timestamp noon;
     final List<Row> rows = new ArrayList<>();
 
-    Injector(StructType schema, String network, LocalDate day) {
+    /** The rows built so far. */
+    public List<Row> rows() {
+      return rows;
+    }
+
+    public Injector(StructType schema, String network, LocalDate day) {
       this.schema = schema;
       this.network = network;
       this.day = day;
       this.noon = Timestamp.from(day.atTime(12, 0).toInstant(ZoneOffset.UTC));
     }
 
-    void post(String actor, String post) {
+    public void post(String actor, String post) {
       event(actor, null, "post", post);
     }
 
     /** {@code times} engagements with the target's post, cycling like, comment, share. */
-    void engage(String actor, String target, int times) {
+    public void engage(String actor, String target, int times) {
       for (int k = 0; k < times; k++) {
         event(actor, target, List.of("like", "comment", "share").get(k % 3), target + "-post");
       }
     }
 
-    void event(String actor, String target, String type, String post) {
+    public void event(String actor, String target, String type, String post) {
       Map<String, Object> v = new LinkedHashMap<>();
       v.put("network", network);
       v.put("event_id", PREFIX + rows.size());

@@ -83,7 +83,9 @@ public final class ScoreJob {
               window.events().count(),
               c.nodes().count(),
               edgeCount,
-              edgeCount <= p.localMaxEdges() ? "in-memory" : "distributed",
+              ScoringParams.TWO_HOP.equals(p.propagation())
+                  ? "two-hop"
+                  : edgeCount <= p.localMaxEdges() ? "in-memory" : "distributed",
               rankInfo.<Integer>getAs("it"),
               stats.<Long>getAs("n"),
               q,

@@ -42,24 +42,53 @@ class BenchTest {
 
   @Test
   void targetsAreJudgedOnTheMeasuredRatiosAndUnmetOnesSayWhy() {
-    Map<String, Object> result =
-        Map.of(
-            "propagation_vs_graphx",
-            Map.of("ratio", 0.4),
-            "propagation_vs_single_thread",
-            Map.of("ratio", 7.5, "clout_string_ids_s", 12.5, "ratio_string_ids", 9.1),
-            "scaling_10m_over_1m",
-            Map.of("ratio", 12.0, "size_ratio", 10.0),
-            "ingest_events_per_s",
+    BenchResult.Graph g = new BenchResult.Graph(10, 20, 20, 0.85);
+    BenchResult result =
+        new BenchResult(
+            "quick",
+            null,
+            new BenchResult.VsGraphx(0.4, 1, 1, 2.5, 2, Map.of("2", 2.5), 1e-9, g),
+            new BenchResult.VsSingleThread(7.5, 1, 12.5, 9.1, 0.13, 0.1, 0.03, 0.2, 3, 1e-9, g),
             310_000L,
-            "ingest_plain_json_to_delta_events_per_s",
             250_000L,
-            "peak_heap_bytes",
-            5L << 30);
-    List<Map<String, Object>> t = BenchReport.targets(result);
-    assertThat(t).extracting(x -> x.get("met")).containsExactly(true, false, true, false, false);
-    assertThat(t.get(1).get("why_not").toString()).contains("12.50 s (9.10x the floor)");
-    assertThat(t.get(0)).doesNotContainKey("why_not");
-    assertThat(t.get(3).get("target").toString()).contains("<= 11.0x");
+            new BenchResult.IngestCold(1000, 1.0, 1000),
+            new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
+            5L << 30,
+            List.of(),
+            List.of());
+    List<BenchResult.Target> t = BenchReport.targets(result);
+    assertThat(t)
+        .extracting(BenchResult.Target::met)
+        .containsExactly(true, false, true, false, false);
+    assertThat(t.get(1).whyNot()).contains("12.50 s (9.10x the floor)");
+    assertThat(t.get(0).whyNot()).isNull();
+    assertThat(t.get(3).target()).contains("<= 11.0x");
+  }
+
+  @Test
+  void benchJsonKeepsItsSnakeCaseKeys() throws Exception {
+    BenchResult.Graph g = new BenchResult.Graph(10, 20, 20, 0.85);
+    BenchResult r =
+        new BenchResult(
+            "quick",
+            new BenchResult.Machine(2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of()),
+            new BenchResult.VsGraphx(0.4, 1, 1, 2.5, 2, Map.of("2", 2.5), 1e-9, g),
+            new BenchResult.VsSingleThread(7.5, 1, 12.5, 9.1, 0.13, 0.1, 0.03, 0.2, 3, 1e-9, g),
+            310_000L,
+            250_000L,
+            new BenchResult.IngestCold(1000, 1.0, 1000),
+            new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
+            5L << 30,
+            List.of(),
+            List.of());
+    var json = io.clout.jobs.Reports.JSON.readTree(io.clout.jobs.Reports.toJson(r));
+    assertThat(
+            json.path("propagation_vs_graphx").path("graphx_s_by_partitions").path("2").asDouble())
+        .isEqualTo(2.5);
+    assertThat(json.path("scaling_10m_over_1m").path("size_ratio").asDouble()).isEqualTo(10.0);
+    assertThat(json.path("propagation_vs_single_thread").path("clout_string_ids_s").asDouble())
+        .isEqualTo(12.5);
+    assertThat(json.path("ingest_plain_json_to_delta_events_per_s").asLong()).isEqualTo(250_000L);
+    assertThat(io.clout.jobs.Reports.JSON.treeToValue(json, BenchResult.class)).isEqualTo(r);
   }
 }
