@@ -5,6 +5,7 @@ import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
 import io.clout.jobs.moments.MomentsJob;
+import io.clout.jobs.perks.PerksJob;
 import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.score.ScoreReport;
 import io.clout.jobs.window.InteractionWindow;
@@ -28,10 +29,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code clout daily} and {@code clout backfill}: the stages of a day in order (ingest, score,
- * moments), one JSON run report per day, and skipping of days already complete with the same inputs
- * and parameters. Each stage replaces exactly its day in each of its tables (one atomic Delta
- * commit per table), and the report that marks a day complete is written last: a run killed at any
- * point leaves no table with half a day, and the next run redoes the day.
+ * moments, perks), one JSON run report per day, and skipping of days already complete with the same
+ * inputs and parameters. Each stage replaces exactly its day in each of its tables (one atomic
+ * Delta commit per table), and the report that marks a day complete is written last: a run killed
+ * at any point leaves no table with half a day, and the next run redoes the day.
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -45,6 +46,7 @@ public final class Pipeline {
       IngestReport ingest,
       ScoreReport score,
       MomentsJob.Report moments,
+      PerksJob.Report perks,
       Map<String, Long> stageMs,
       long durationMs,
       Map<String, String> parameters) {}
@@ -93,6 +95,14 @@ public final class Pipeline {
                 () -> MomentsJob.run(spark, config, window),
                 MomentsJob.Report::summary);
       }
+      PerksJob.Report perks =
+          stage(
+              "perks",
+              ms,
+              out,
+              progress,
+              () -> PerksJob.run(spark, config, date),
+              PerksJob.Report::summary);
       DailyReport report =
           new DailyReport(
               date.toString(),
@@ -102,6 +112,7 @@ public final class Pipeline {
               ingest,
               score,
               moments,
+              perks,
               ms,
               (System.nanoTime() - started) / 1_000_000,
               ConfigLoader.flatten(config));
@@ -148,14 +159,16 @@ public final class Pipeline {
 
   /**
    * What a day's result depends on: the raw files of its partition and the identity files (name,
-   * size, modification time), every model parameter, and the previous day's fingerprint, since a
-   * day builds on the one before. Equal fingerprints mean a rerun would compute the same.
+   * size, modification time), every model parameter, the perks catalog (read and validated here, so
+   * a bad catalog stops the run before any table changes), and the previous day's fingerprint,
+   * since a day builds on the one before. Equal fingerprints mean a rerun would compute the same.
    */
   static String fingerprint(SparkSession spark, CloutConfig config, LocalDate date) {
     Map<String, String> parts = new TreeMap<>();
     String raw = Tables.stripSlash(config.paths().raw());
     listing(spark, raw + "/engagement/dt=" + date, parts);
     listing(spark, raw + "/identities", parts);
+    parts.put("perks", PerksJob.catalog(spark, config).toString());
     ConfigLoader.flatten(config)
         .forEach(
             (k, v) -> {

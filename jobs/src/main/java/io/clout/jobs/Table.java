@@ -11,7 +11,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param name the table's name and its folder under {@code paths.warehouse}
  * @param description what one row is, in a sentence
- * @param writer the stage that writes it ({@code ingest}, {@code score}, {@code moments})
+ * @param writer the stage that writes it ({@code ingest}, {@code score}, {@code moments}, {@code
+ *     perks})
  * @param ddl the columns, in order, as Spark DDL with a {@code COMMENT} each
  * @param partitionColumn the column the folders are split by, or null
  * @param dayColumn the column whose value {@code D} a run for day D replaces, or null when a run

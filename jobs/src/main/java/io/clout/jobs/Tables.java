@@ -3,6 +3,7 @@ package io.clout.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.clout.common.config.CloutConfig;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -261,6 +262,49 @@ public final class Tables {
           Map.of(),
           List.of("person_id"));
 
+  public static final Table PERK_ELIGIBILITY =
+      new Table(
+          "perk_eligibility",
+          "Who holds which partner perk on a day, who newly does, who lost it, who waits for one.",
+          "perks",
+          """
+          score_date DATE COMMENT 'the day; partition column',
+          perk_id STRING COMMENT 'the perk (id in the perks catalog)',
+          partner STRING COMMENT 'who offers it',
+          person_id STRING COMMENT 'the person',
+          score DOUBLE COMMENT 'their score that day (null if not scored)',
+          min_score DOUBLE COMMENT 'the score the perk asks for (null if withdrawn)',
+          status STRING COMMENT 'new, eligible (held the day before too), lost (held the day before, not today) or waitlisted (qualifies, quantity taken)',
+          reason STRING COMMENT 'why it was lost: below_min_score, network, not_scored, quantity_taken, perk_expired, perk_withdrawn',
+          allocation_rank INT COMMENT 'place among the qualifiers of the perk: highest score first, ties by person id',
+          quantity INT COMMENT 'how many may hold the perk on a day (null: no limit)'
+          """,
+          "score_date",
+          "score_date",
+          List.of("person_id"),
+          Map.of(),
+          List.of());
+
+  public static final Table MILESTONES =
+      new Table(
+          "milestones",
+          "What to congratulate or nudge a person about, per day.",
+          "perks",
+          """
+          score_date DATE COMMENT 'the day; partition column',
+          person_id STRING COMMENT 'the person',
+          kind STRING COMMENT 'band_up, band_down, personal_best, streak, streak_broken, moment_size',
+          value DOUBLE COMMENT 'the new band (its lower bound), the new best, the streak length in days, or the moment size reached',
+          previous_value DOUBLE COMMENT 'the band left, or the best before (null for the others)',
+          post_id STRING COMMENT 'for moment_size: the post',
+          detail STRING COMMENT 'the milestone in words'
+          """,
+          "score_date",
+          "score_date",
+          List.of("person_id"),
+          Map.of(),
+          List.of());
+
   /** Every table, in the order a day writes them. */
   public static final List<Table> ALL =
       List.of(
@@ -273,7 +317,9 @@ public final class Tables {
           MOMENTS,
           OUTREACH,
           UNANSWERED_INFLUENCERS,
-          ENGAGEMENT_BREAKDOWN);
+          ENGAGEMENT_BREAKDOWN,
+          PERK_ELIGIBILITY,
+          MILESTONES);
 
   private Tables() {}
 
@@ -332,8 +378,7 @@ public final class Tables {
    * in one atomic commit (Delta replaceWhere); otherwise replaces the whole table. Creates the
    * table with its properties on first use.
    */
-  public static void write(
-      CloutConfig config, Table table, Dataset<Row> rows, java.time.LocalDate day) {
+  public static void write(CloutConfig config, Table table, Dataset<Row> rows, LocalDate day) {
     var writer =
         conform(table, rows).write().format("delta").mode("overwrite").options(table.properties());
     if (table.partitionColumn() != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.jobs.ingest.IngestReport;
 import io.clout.jobs.moments.MomentsJob;
+import io.clout.jobs.perks.PerksJob;
 import io.clout.jobs.score.ScoreReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +62,7 @@ class ReportsTest {
         ingest,
         score,
         moments,
+        new PerksJob.Report("2026-01-02", 3, Map.of("milestones", 7L), Map.of("milestones", 1L), 9),
         Map.of("ingest", 1L, "score", 2L),
         3,
         Map.of("scoring.damping", "0.85"));
@@ -71,7 +73,12 @@ class ReportsTest {
     Pipeline.DailyReport report = daily();
     String json = Reports.toJson(report);
     assertThat(json)
-        .contains("\"lines_read\"", "\"rejected_by_reason\"", "\"model_version\"", "\"stage_ms\"")
+        .contains(
+            "\"lines_read\"",
+            "\"rejected_by_reason\"",
+            "\"model_version\"",
+            "\"stage_ms\"",
+            "\"perks_in_catalog\"")
         .doesNotContain("linesRead");
     String path = dir.resolve("daily.json").toString();
     Reports.write(TestSpark.spark(), path, report);

@@ -67,7 +67,9 @@ class PipelineEndToEndTest {
                 "paths.warehouse",
                 tmp.resolve("wh").toString(),
                 "moments.unanswered-min-score",
-                "35"),
+                "35",
+                "perks.catalog",
+                Path.of(System.getProperty("clout.repo.root"), "conf", "perks.yaml").toString()),
             Map.of());
     Pipeline.runRange(spark, config, START, LAST, false, System.out);
   }
@@ -367,6 +369,57 @@ class PipelineEndToEndTest {
     assertThat(after.select("person_id", "network", "post_id").distinct().count())
         .isEqualTo(keys.size());
     assertThat(table(Tables.MOMENTS).groupBy("score_date").count().count()).isEqualTo(DAYS);
+  }
+
+  static List<String> sql(String query) {
+    return spark.sql(query).collectAsList().stream().map(r -> r.mkString(",")).sorted().toList();
+  }
+
+  /** Perk holders and band milestones, against SQL over the scores table (conf/perks.yaml). */
+  @Test
+  void perksAndMilestonesFollowFromTheScoresTable() {
+    table(Tables.SCORES).createOrReplaceTempView("e2e_scores");
+    table(Tables.PERK_ELIGIBILITY).createOrReplaceTempView("e2e_perks");
+    table(Tables.MILESTONES).createOrReplaceTempView("e2e_milestones");
+    String holders =
+        "SELECT score_date, person_id FROM e2e_perks WHERE perk_id = '%s'"
+            + " AND status IN ('new', 'eligible')";
+    // Anyone at 25 or more, every day.
+    assertThat(sql(holders.formatted("print-discount")))
+        .isNotEmpty()
+        .isEqualTo(sql("SELECT score_date, person_id FROM e2e_scores WHERE score >= 25"));
+    // Five a day at 45 or more, highest score first, ties by id.
+    assertThat(sql(holders.formatted("car-weekend")))
+        .isEqualTo(
+            sql(
+                "SELECT score_date, person_id FROM (SELECT score_date, person_id, row_number()"
+                    + " OVER (PARTITION BY score_date ORDER BY score DESC, person_id) n"
+                    + " FROM e2e_scores WHERE score >= 45) WHERE n <= 5"));
+    // New holders are the holders who did not hold the perk the day before.
+    assertThat(
+            sql(
+                "SELECT score_date, perk_id, person_id FROM e2e_perks WHERE status = 'new'"
+                    + " AND score_date > DATE'"
+                    + START
+                    + "'"))
+        .isEqualTo(
+            sql(
+                "SELECT t.score_date, t.perk_id, t.person_id FROM e2e_perks t"
+                    + " LEFT ANTI JOIN e2e_perks y ON y.perk_id = t.perk_id"
+                    + " AND y.person_id = t.person_id AND y.score_date = date_sub(t.score_date, 1)"
+                    + " AND y.status IN ('new', 'eligible')"
+                    + " WHERE t.status IN ('new', 'eligible') AND t.score_date > DATE'"
+                    + START
+                    + "'"));
+    assertThat(
+            sql(
+                "SELECT score_date, person_id FROM e2e_milestones"
+                    + " WHERE kind IN ('band_up', 'band_down')"))
+        .isNotEmpty()
+        .isEqualTo(
+            sql(
+                "SELECT score_date, person_id FROM e2e_scores WHERE previous_score IS NOT NULL"
+                    + " AND least(floor(score / 10), 9) <> least(floor(previous_score / 10), 9)"));
   }
 
   @Test

@@ -9,7 +9,13 @@ import java.util.Map;
  * files and on the command line ({@code ingest.max-age-days}); docs/configuration.md lists them.
  */
 public record CloutConfig(
-    Paths paths, Spark spark, Ingest ingest, ScoringParams scoring, Moments moments) {
+    Paths paths,
+    Spark spark,
+    Ingest ingest,
+    ScoringParams scoring,
+    Moments moments,
+    Perks perks,
+    Milestones milestones) {
 
   /**
    * @param raw root of the raw logs: a local folder or {@code s3a://bucket/prefix}
@@ -70,6 +76,49 @@ public record CloutConfig(
   public record Moments(int topK, double unansweredMinScore, double unansweredMargin) {
     public Moments {
       require(topK >= 1, "moments.top-k must be at least 1");
+    }
+  }
+
+  /**
+   * @param catalog the perks catalog file (docs/perks.md); a relative path is read from the Clout
+   *     home (the launcher's folder). Empty: no perks are offered.
+   */
+  public record Perks(String catalog) {
+    public Perks {
+      catalog = catalog == null ? "" : catalog.strip();
+    }
+  }
+
+  /**
+   * @param streakLengths consecutive active days that make a {@code streak} milestone; the shortest
+   *     is also the least a streak must have lasted for its end to be a {@code streak_broken}
+   *     milestone
+   * @param momentSizes engagements on one post that make a {@code moment_size} milestone, the first
+   *     time a person's post reaches each
+   */
+  public record Milestones(List<Integer> streakLengths, List<Long> momentSizes) {
+    public Milestones {
+      require(
+          streakLengths != null && !streakLengths.isEmpty(),
+          "milestones.streak-lengths must list at least one length");
+      require(
+          streakLengths.stream().allMatch(n -> n != null && n >= 2 && n <= 366),
+          "milestones.streak-lengths must be from 2 to 366 days");
+      require(
+          momentSizes != null && momentSizes.stream().allMatch(n -> n != null && n >= 1),
+          "milestones.moment-sizes must be positive");
+      streakLengths = streakLengths.stream().distinct().sorted().toList();
+      momentSizes = momentSizes.stream().distinct().sorted().toList();
+    }
+
+    /** The shortest streak that counts. */
+    public int shortestStreak() {
+      return streakLengths.get(0);
+    }
+
+    /** The longest streak length tracked: how many days back streaks are read. */
+    public int longestStreak() {
+      return streakLengths.get(streakLengths.size() - 1);
     }
   }
 

@@ -34,6 +34,7 @@ import picocli.CommandLine.ParameterException;
       IngestCommand.class,
       ScoreCommand.class,
       MomentsCommand.class,
+      PerksCommand.class,
       DailyCommand.class,
       BackfillCommand.class,
       EvaluateCommand.class,

@@ -120,6 +120,7 @@ class CliTest {
             "ingest",
             "score",
             "moments",
+            "perks",
             "daily",
             "backfill",
             "evaluate",
