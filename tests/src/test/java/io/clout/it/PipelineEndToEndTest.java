@@ -69,7 +69,10 @@ class PipelineEndToEndTest {
                 "moments.unanswered-min-score",
                 "35",
                 "perks.catalog",
-                Path.of(System.getProperty("clout.repo.root"), "conf", "perks.yaml").toString()),
+                Path.of(System.getProperty("clout.repo.root"), "conf", "perks.yaml").toString(),
+                // clout-1's promises; Clout2PipelineTest checks clout-2's.
+                "scoring.model-version",
+                "clout-1"),
             Map.of());
     Pipeline.runRange(spark, config, START, LAST, false, System.out);
   }
@@ -484,7 +487,11 @@ class PipelineEndToEndTest {
                 "paths.warehouse",
                 tmp.resolve("single").toString(),
                 "moments.unanswered-min-score",
-                "35"),
+                "35",
+                "perks.catalog",
+                config.perks().catalog(),
+                "scoring.model-version",
+                "clout-1"),
             Map.of());
     for (LocalDate d = START; !d.isAfter(LAST); d = d.plusDays(1)) {
       Pipeline.runRange(spark, single, d, d, false, System.out);

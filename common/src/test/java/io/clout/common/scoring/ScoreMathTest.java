@@ -8,7 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScoreMathTest {
-  static final ScoringParams P = ConfigLoader.load(null, Map.of(), Map.of()).scoring();
+  static final ScoringParams P =
+      ConfigLoader.load(null, Map.of("scoring.model-version", "clout-1"), Map.of()).scoring();
 
   @Test
   void decayHalvesEveryHalfLife() {

@@ -48,7 +48,9 @@ class EvaluationTest {
                 "paths.raw",
                 tmp.resolve("raw").toString(),
                 "paths.warehouse",
-                tmp.resolve("wh").toString()),
+                tmp.resolve("wh").toString(),
+                "scoring.model-version",
+                "clout-1"),
             Map.of());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     result =

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** Moments, outreach and unanswered influencers on a hand-built day around person B. */
 class MomentTransformsTest {
-  static final CloutConfig CONFIG = ConfigLoader.load(null, Map.of(), Map.of());
+  static final CloutConfig CONFIG =
+      ConfigLoader.load(null, Map.of("scoring.model-version", "clout-1"), Map.of());
   static final LocalDate DAY = LocalDate.parse("2026-01-10");
   static Dataset<Row> events;
   static Dataset<Row> scores;

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /** The graph and score transforms on hand-built engagements, checked against ScoreMath. */
 class ScoreTransformsTest {
-  static final ScoringParams P = ConfigLoader.load(null, Map.of(), Map.of()).scoring();
+  // clout-1's mechanics (outreach bonus, PageRank, idle step); Clout2PipelineTest covers clout-2.
+  static final ScoringParams P =
+      ConfigLoader.load(null, Map.of("scoring.model-version", "clout-1"), Map.of()).scoring();
   static final LocalDate DAY = LocalDate.parse("2026-01-10");
   static final String ENGAGEMENTS = Tables.ENGAGEMENTS.ddl();
   static Dataset<Row> events;
