@@ -1,14 +1,10 @@
 package io.clout.jobs;
 
 import io.clout.common.config.CloutConfig;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,25 +19,12 @@ public final class SqlCommand {
 
   private SqlCommand() {}
 
-  /** Registers every Delta table under the warehouse as a view of the same name. */
+  /**
+   * Registers every table and curated view of the warehouse's catalog ({@link Catalog}) as a view
+   * of its name; returns the names.
+   */
   public static List<String> registerTables(SparkSession spark, CloutConfig config) {
-    List<String> names = new ArrayList<>();
-    Path root = new Path(config.paths().warehouse());
-    try {
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(root)) {
-        return names;
-      }
-      for (FileStatus s : fs.listStatus(root)) {
-        if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) {
-          String name = s.getPath().getName();
-          spark.read().format("delta").load(s.getPath().toString()).createOrReplaceTempView(name);
-          names.add(name);
-        }
-      }
-    } catch (IOException e) {
-      throw new CloutException("Cannot list tables under " + root + ": " + e.getMessage(), e);
-    }
+    List<String> names = new ArrayList<>(Catalog.registerTempViews(spark, config));
     names.sort(null);
     return names;
   }

@@ -321,6 +321,167 @@ public final class Tables {
           PERK_ELIGIBILITY,
           MILESTONES);
 
+  /** A score's 10-point band (its lower bound, 0 to 90; 100 falls in 90), in Spark SQL. */
+  static final String BAND = "CAST(LEAST(FLOOR(%s / 10) * 10, 90) AS INT)";
+
+  public static final View CURRENT_SCORE_CHANGES =
+      new View(
+          "current_score_changes",
+          "The newest day's scores with the change since the day before, in points and in rank.",
+          List.of("current_scores", "scores"),
+          """
+          SELECT c.score_date, c.person_id, c.score, c.previous_score, c.score_change,
+            c.rank, p.rank AS previous_rank, p.rank - c.rank AS rank_change,
+            %s AS band, c.acted_today, c.networks, c.model_version
+          FROM current_scores c
+          LEFT JOIN scores p
+            ON p.person_id = c.person_id AND p.score_date = date_sub(c.score_date, 1)
+          """
+              .formatted(BAND.formatted("c.score")),
+          """
+          score_date DATE COMMENT 'the newest day scored',
+          person_id STRING COMMENT 'the person',
+          score DOUBLE COMMENT 'the score that day, 1-100',
+          previous_score DOUBLE COMMENT 'the score of the day before (null on a first day)',
+          score_change DOUBLE COMMENT 'score - previous_score, in points',
+          rank INT COMMENT 'position by score that day (1 = highest)',
+          previous_rank INT COMMENT 'the rank of the day before (null if not scored then)',
+          rank_change INT COMMENT 'previous_rank - rank: positive = moved up',
+          band INT COMMENT 'the 10-point band of the score: 0, 10, ..., 90 (100 is in 90)',
+          acted_today BOOLEAN COMMENT 'did anything as actor that day',
+          networks ARRAY<STRING> COMMENT 'networks the person was seen on in the window',
+          model_version STRING COMMENT 'the model that computed the score'
+          """);
+
+  /** How many people a day of {@link #TOP_MOVERS} lists in each direction. */
+  public static final int TOP_MOVERS_PER_DIRECTION = 20;
+
+  public static final View TOP_MOVERS =
+      new View(
+          "top_movers",
+          "Each day's largest score rises and falls: up to "
+              + TOP_MOVERS_PER_DIRECTION
+              + " people per direction and day.",
+          List.of("scores"),
+          """
+          SELECT score_date, direction, position, person_id, score, previous_score, score_change,
+            rank
+          FROM (
+            SELECT score_date, 'up' AS direction,
+              ROW_NUMBER() OVER (PARTITION BY score_date ORDER BY score_change DESC, person_id)
+                AS position,
+              person_id, score, previous_score, score_change, rank
+            FROM scores WHERE score_change > 0
+            UNION ALL
+            SELECT score_date, 'down' AS direction,
+              ROW_NUMBER() OVER (PARTITION BY score_date ORDER BY score_change ASC, person_id)
+                AS position,
+              person_id, score, previous_score, score_change, rank
+            FROM scores WHERE score_change < 0
+          ) movers
+          WHERE position <= %d
+          """
+              .formatted(TOP_MOVERS_PER_DIRECTION),
+          """
+          score_date DATE COMMENT 'the day scored',
+          direction STRING COMMENT 'up (score_change > 0) or down (< 0)',
+          position INT COMMENT '1 = the largest move that way that day (ties by person_id)',
+          person_id STRING COMMENT 'the person',
+          score DOUBLE COMMENT 'the score that day',
+          previous_score DOUBLE COMMENT 'the score of the day before',
+          score_change DOUBLE COMMENT 'score - previous_score, in points',
+          rank INT COMMENT 'position by score that day'
+          """);
+
+  public static final View SCORE_DISTRIBUTION =
+      new View(
+          "score_distribution",
+          "How many people each 10-point score band holds, per day; every band has a row.",
+          List.of("scores"),
+          """
+          SELECT d.score_date, b.band,
+            CONCAT(CAST(b.band AS STRING), '-', CAST(b.band + 10 AS STRING)) AS band_label,
+            COALESCE(c.people, CAST(0 AS BIGINT)) AS people,
+            ROUND(COALESCE(c.people, CAST(0 AS BIGINT)) / d.total, 4) AS share
+          FROM (SELECT score_date, COUNT(*) AS total FROM scores GROUP BY score_date) d
+          CROSS JOIN (SELECT explode(sequence(0, 90, 10)) AS band) b
+          LEFT JOIN (
+            SELECT score_date, %s AS band, COUNT(*) AS people FROM scores GROUP BY 1, 2
+          ) c ON c.score_date = d.score_date AND c.band = b.band
+          """
+              .formatted(BAND.formatted("score")),
+          """
+          score_date DATE COMMENT 'the day scored',
+          band INT COMMENT 'the lower bound of the band: 0, 10, ..., 90',
+          band_label STRING COMMENT 'the band as lower-upper, e.g. 40-50 (the upper bound is in the next band, except 100)',
+          people BIGINT COMMENT 'people whose score that day is in the band (0 for an empty band)',
+          share DOUBLE COMMENT 'people / everyone scored that day, four decimals'
+          """);
+
+  public static final View MOMENT_ENGAGERS =
+      new View(
+          "moment_engagers",
+          "The moments table with its engagers exploded: one row per moment and engager.",
+          List.of("moments"),
+          """
+          SELECT m.score_date, m.person_id, m.position, m.network, m.post_id, m.moment_score,
+            engager_index + 1 AS engager_position,
+            engager.person_id AS engager_id, engager.account_id AS engager_account_id,
+            engager.network AS engager_network, engager.types AS engager_types,
+            engager.engagements AS engager_engagements, engager.score AS engager_score
+          FROM moments m LATERAL VIEW posexplode(m.engagers) x AS engager_index, engager
+          """,
+          """
+          score_date DATE COMMENT 'the day scored',
+          person_id STRING COMMENT 'whose moment (the author of the post)',
+          position INT COMMENT 'the moment: 1 = the top moment',
+          network STRING COMMENT 'the network of the post',
+          post_id STRING COMMENT 'the post',
+          moment_score DOUBLE COMMENT 'the moment score (moments.moment_score)',
+          engager_position INT COMMENT '1 = the engager with the highest score',
+          engager_id STRING COMMENT 'the person who engaged',
+          engager_account_id STRING COMMENT 'the account they engaged from',
+          engager_network STRING COMMENT 'its network',
+          engager_types ARRAY<STRING> COMMENT 'how they engaged (like, comment, ...)',
+          engager_engagements BIGINT COMMENT 'how many engagements',
+          engager_score DOUBLE COMMENT 'their score that day'
+          """);
+
+  public static final View LATEST_UNANSWERED_INFLUENCERS =
+      new View(
+          "latest_unanswered_influencers",
+          "The newest day of unanswered_influencers, with how far above the person each one is.",
+          List.of("unanswered_influencers"),
+          """
+          SELECT u.score_date, u.person_id, u.own_score, u.engager_id, u.engager_score,
+            u.engager_score - u.own_score AS score_gap, u.threshold, u.engagements, u.types,
+            u.first_engaged_at, u.last_engaged_at
+          FROM unanswered_influencers u
+          WHERE u.score_date = (SELECT MAX(score_date) FROM unanswered_influencers)
+          """,
+          """
+          score_date DATE COMMENT 'the newest day of unanswered_influencers',
+          person_id STRING COMMENT 'whose list',
+          own_score DOUBLE COMMENT 'their score that day',
+          engager_id STRING COMMENT 'the influencer they never answered',
+          engager_score DOUBLE COMMENT 'the score of the influencer that day',
+          score_gap DOUBLE COMMENT 'engager_score - own_score, in points',
+          threshold DOUBLE COMMENT 'the bar that applied',
+          engagements BIGINT COMMENT 'engagements by the influencer',
+          types ARRAY<STRING> COMMENT 'their types',
+          first_engaged_at TIMESTAMP COMMENT 'first engagement',
+          last_engaged_at TIMESTAMP COMMENT 'last engagement'
+          """);
+
+  /** Every curated view, in the order docs/tables.md shows them. */
+  public static final List<View> VIEWS =
+      List.of(
+          CURRENT_SCORE_CHANGES,
+          TOP_MOVERS,
+          SCORE_DISTRIBUTION,
+          MOMENT_ENGAGERS,
+          LATEST_UNANSWERED_INFLUENCERS);
+
   private Tables() {}
 
   public static String path(CloutConfig config, Table table) {
@@ -392,6 +553,8 @@ public final class Tables {
                 .option("mergeSchema", "true")
             : writer.option("overwriteSchema", "true");
     writer.save(path(config, table));
+    // The catalog of names (_catalog/catalog.json) lists every table; a new one is added here.
+    Catalog.ensure(rows.sparkSession(), config, table);
   }
 
   /** Where run reports go: {@code <warehouse>/_reports/<job>/<date>.json}. */

@@ -26,14 +26,23 @@ class TablesDocTest {
 
   /** The column table of one table, as the doc shows it. */
   static String columnTable(Table table) {
+    return columnTable(table.schema());
+  }
+
+  /** The column table of one view, as the doc shows it. */
+  static String columnTable(View view) {
+    return columnTable(view.schema());
+  }
+
+  private static String columnTable(org.apache.spark.sql.types.StructType schema) {
     StringBuilder b = new StringBuilder(HEADER);
-    for (StructField f : table.schema().fields()) {
+    for (StructField f : schema.fields()) {
       b.append("| `")
           .append(f.name())
           .append("` | ")
           .append(f.dataType().catalogString())
           .append(" | ")
-          .append(table.comment(f.name()))
+          .append(f.getComment().isDefined() ? f.getComment().get() : "")
           .append(" |\n");
     }
     return b.toString();
@@ -77,30 +86,39 @@ class TablesDocTest {
       Files.writeString(DOC, doc);
     }
     Map<String, String> documented = documented(doc);
-    assertThat(documented.keySet())
-        .containsExactlyInAnyOrderElementsOf(Tables.ALL.stream().map(Table::name).toList());
+    List<String> names = new ArrayList<>(Tables.ALL.stream().map(Table::name).toList());
+    Tables.VIEWS.forEach(v -> names.add(v.name()));
+    assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(names);
     for (Table t : Tables.ALL) {
       assertThat(documented.get(t.name()))
           .as("docs/tables.md, " + t.name())
           .isEqualTo(columnTable(t));
     }
+    for (View v : Tables.VIEWS) {
+      assertThat(documented.get(v.name()))
+          .as("docs/tables.md, view " + v.name())
+          .isEqualTo(columnTable(v));
+    }
   }
 
   /** Replaces (or adds, at the end of the section) each section's column table. */
   private static String update(String doc) {
-    for (Table t : Tables.ALL) {
-      Matcher m = Pattern.compile("(?m)^## `" + t.name() + "`$").matcher(doc);
+    Map<String, String> wanted = new LinkedHashMap<>();
+    Tables.ALL.forEach(t -> wanted.put(t.name(), columnTable(t)));
+    Tables.VIEWS.forEach(v -> wanted.put(v.name(), columnTable(v)));
+    for (Map.Entry<String, String> t : wanted.entrySet()) {
+      Matcher m = Pattern.compile("(?m)^## `" + t.getKey() + "`$").matcher(doc);
       if (!m.find()) {
         continue;
       }
-      String old = documented(doc).get(t.name());
+      String old = documented(doc).get(t.getKey());
       int next = doc.indexOf("\n## ", m.end());
       int end = next < 0 ? doc.length() : next;
       String section = doc.substring(m.end(), end);
       String updated =
           old.isEmpty()
-              ? section.stripTrailing() + "\n\n" + columnTable(t) + (next < 0 ? "" : "\n")
-              : section.replace(old, columnTable(t));
+              ? section.stripTrailing() + "\n\n" + t.getValue() + (next < 0 ? "" : "\n")
+              : section.replace(old, t.getValue());
       doc = doc.substring(0, m.end()) + updated + doc.substring(end);
     }
     return doc;
