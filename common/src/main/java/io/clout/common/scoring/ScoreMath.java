@@ -36,18 +36,24 @@ public final class ScoreMath {
   }
 
   /**
-   * The fixed 1-100 scale: base + points-per-decade * log10(influence / (1 - d)), bent above {@code
-   * soft-top-from} (k) into 100 - (100 - k) e^(-(s - k) / (100 - k)), which rises with slope 1 at k
-   * and never reaches 100, so the top accounts never tie (with k = 100 it is a plain clamp). The
-   * teleport rank (1 - d) is the least a person in the graph has, and maps to the base.
+   * The fixed 1-100 scale: base + points-per-decade * log10(influence / (1 - d)), or with a {@code
+   * calibration-unit} u, base + points-per-decade * log10(1 + (influence - (1 - d)) / u) (clout-2:
+   * one unit is what one full-weight engagement from an engager under the vote floor brings); bent
+   * above {@code soft-top-from} (k) into 100 - (100 - k) e^(-(s - k) / (100 - k)), which rises with
+   * slope 1 at k and never reaches 100, so the top accounts never tie (with k = 100 it is a plain
+   * clamp). The teleport rank (1 - d) is the least a person in the graph has, and maps to the base.
    */
   public static double calibrate(double influence, ScoringParams p) {
     if (!(influence > 0)) {
       return MIN_SCORE;
     }
-    double s =
-        p.calibrationBase()
-            + p.calibrationPointsPerDecade() * Math.log10(influence / (1 - p.damping()));
+    double teleport = 1 - p.damping();
+    double u = p.calibrationUnit();
+    double decades =
+        u > 0
+            ? Math.log10(1 + Math.max(0, influence - teleport) / u)
+            : Math.log10(influence / teleport);
+    double s = p.calibrationBase() + p.calibrationPointsPerDecade() * decades;
     double k = p.softTopFrom();
     if (s > k) {
       s =

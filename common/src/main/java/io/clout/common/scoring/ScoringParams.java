@@ -39,6 +39,9 @@ import java.util.TreeMap;
  *     plain clamp at 100)
  * @param engagedCountsAsActive whether being engaged with on a day counts as activity for the idle
  *     rule (clout-2), or only acting does (clout-1)
+ * @param calibrationUnit the scale's unit of influence above the teleport rank: with u &gt; 0 the
+ *     scale is base + points-per-decade * log10(1 + (I - (1 - d)) / u), so each tenfold of (1 +
+ *     units earned) adds points-per-decade; 0 keeps clout-1's log10(I / (1 - d))
  */
 public record ScoringParams(
     String modelVersion,
@@ -66,7 +69,8 @@ public record ScoringParams(
     double voteFloor,
     double secondHopWeight,
     double softTopFrom,
-    boolean engagedCountsAsActive)
+    boolean engagedCountsAsActive,
+    double calibrationUnit)
     implements Serializable {
   public static final String PAGERANK = "pagerank";
   public static final String TWO_HOP = "two-hop";
@@ -98,6 +102,7 @@ public record ScoringParams(
     check(
         PAGERANK.equals(propagation) || TWO_HOP.equals(propagation),
         "scoring.propagation must be pagerank or two-hop, not '" + propagation + "'");
+    check(calibrationUnit >= 0, "scoring.calibration-unit must not be negative");
     check(voteFloor >= 0, "scoring.vote-floor must not be negative");
     check(
         secondHopWeight >= 0 && secondHopWeight <= 1,

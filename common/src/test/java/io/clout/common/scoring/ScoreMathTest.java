@@ -79,4 +79,20 @@ class ScoreMathTest {
     double at = Math.pow(10, (70.0 + 1 - 10) / 25);
     assertThat(ScoreMath.calibrate(base * at, soft)).isCloseTo(70.98, within(0.02));
   }
+
+  @Test
+  void aCalibrationUnitCountsUnitsEarnedAboveTheTeleportRank() {
+    double unit = 0.001275;
+    ScoringParams units =
+        ConfigLoader.load(null, Map.of("scoring.calibration-unit", String.valueOf(unit)), Map.of())
+            .scoring();
+    double base = 1 - units.damping();
+    // Nothing earned: the base; then 25 points for every tenfold of (1 + units).
+    assertThat(ScoreMath.calibrate(base, units)).isEqualTo(units.calibrationBase());
+    assertThat(ScoreMath.calibrate(base + 9 * unit, units)).isEqualTo(35.0);
+    assertThat(ScoreMath.calibrate(base + 99 * unit, units)).isEqualTo(60.0);
+    assertThat(ScoreMath.calibrate(base + unit, units)).isCloseTo(17.53, within(0.01));
+    // The same influence reads far higher than on the ratio-to-teleport scale of clout-1.
+    assertThat(ScoreMath.calibrate(base + 9 * unit, P)).isCloseTo(10.83, within(0.01));
+  }
 }

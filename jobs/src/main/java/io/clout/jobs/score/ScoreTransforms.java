@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.log10;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
 import io.clout.common.scoring.ScoreMath;
@@ -133,15 +134,18 @@ public final class ScoreTransforms {
   }
 
   /**
-   * base + points-per-decade * log10(influence / (1 - d)), bent towards 100 above soft-top-from,
-   * clamped to 1-100, two decimals: {@link ScoreMath#calibrate}.
+   * base + points-per-decade * log10(influence / (1 - d)) (or log10(1 + (influence - (1 - d)) / u)
+   * with a calibration-unit u), bent towards 100 above soft-top-from, clamped to 1-100, two
+   * decimals: {@link ScoreMath#calibrate}.
    */
   static Column calibrate(Column influence, ScoringParams p) {
-    Column s =
-        lit(p.calibrationBase())
-            .plus(
-                lit(p.calibrationPointsPerDecade())
-                    .multiply(log10(influence.divide(1 - p.damping()))));
+    double teleport = 1 - p.damping();
+    double u = p.calibrationUnit();
+    Column decades =
+        u > 0
+            ? log10(lit(1).plus(greatest(lit(0.0), influence.minus(teleport)).divide(u)))
+            : log10(influence.divide(teleport));
+    Column s = lit(p.calibrationBase()).plus(lit(p.calibrationPointsPerDecade()).multiply(decades));
     double k = p.softTopFrom();
     Column bent =
         k >= ScoreMath.MAX_SCORE
@@ -303,7 +307,8 @@ public final class ScoreTransforms {
   private static Dataset<Row> top(Dataset<Row> rows, String kind, ScoringParams p) {
     return rows.withColumn(
             "share",
-            bround(col("value").divide(sum("value").over(Window.partitionBy("person_id"))), 9))
+            // No share when nothing was passed (an exchange the mutual discount removed whole).
+            bround(try_divide(col("value"), sum("value").over(Window.partitionBy("person_id"))), 9))
         .withColumn(
             "position",
             row_number()
