@@ -40,7 +40,8 @@ import picocli.CommandLine.ParameterException;
       EvaluateCommand.class,
       BenchCommand.class,
       MaintainCommand.class,
-      SqlCommandLine.class
+      SqlCommandLine.class,
+      ServeCommand.class
     })
 public final class Cli implements Runnable {
   public static final int USAGE = 2;
