@@ -52,6 +52,16 @@ public final class Gateway {
     java.nio.file.Path scratch = Files.createTempDirectory("clout-gateway");
     // Derby (the Thrift server's execution metastore) would write derby.log into the working dir.
     System.setProperty("derby.stream.error.file", scratch.resolve("derby.log").toString());
+    // HiveServer2 builds its authentication provider from a fresh HiveConf, which takes Hive
+    // settings from system properties only: the session's settings would not reach it.
+    options
+        .conf()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("hive.server2.") || k.startsWith("clout.gateway.")) {
+                System.setProperty(k, v);
+              }
+            });
     SparkSession spark = session(options, scratch);
     Runtime.getRuntime().addShutdownHook(new Thread(spark::stop));
     Gateway gateway = new Gateway(spark, options.warehouse());
@@ -172,6 +182,8 @@ public final class Gateway {
               spark.sql(
                   "CREATE OR REPLACE VIEW default."
                       + name
+                      + " "
+                      + v.path("column_list").asText("")
                       + " COMMENT '"
                       + v.path("description").asText().replace("'", "\\'")
                       + "' AS "

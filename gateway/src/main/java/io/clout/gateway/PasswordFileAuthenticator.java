@@ -65,7 +65,12 @@ public final class PasswordFileAuthenticator implements PasswdAuthenticationProv
 
   @Override
   public void Authenticate(String user, String password) throws AuthenticationException {
+    // HiveServer2 hands over a fresh HiveConf, which holds Hive's own settings only; the gateway
+    // sets its settings as system properties too.
     String file = conf == null ? null : conf.get(FILE_KEY);
+    if (file == null) {
+      file = System.getProperty(FILE_KEY);
+    }
     if (file == null) {
       throw new AuthenticationException("No password file: set " + FILE_KEY);
     }
