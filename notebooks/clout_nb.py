@@ -4,8 +4,9 @@
     spark = session()                      # ./warehouse, or $CLOUT_WAREHOUSE
     spark.sql("SELECT * FROM current_scores ORDER BY rank LIMIT 10").toPandas()
 
-Every Delta table under the warehouse is registered as a view of its folder name, the names
-`./clout sql` uses (docs/tables.md). The session uses the jobs' own Delta and, for s3a://, hadoop-aws
+Every table and curated view of the warehouse's catalog (<warehouse>/_catalog/catalog.json) is
+registered as a view of its name, the names `./clout sql` and `./clout serve` use (docs/tables.md,
+docs/bi.md). The session uses the jobs' own Delta and, for s3a://, hadoop-aws
 jars (from the build's jobs/target/classpath.txt, made by the first `./clout` command), and the
 jobs' jar, so `rescore` can score a day again with other settings without writing anything.
 """
@@ -90,16 +91,45 @@ def _fs(spark, path):
     return p, p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
 
 
+def _read_text(spark, path):
+    """A small file's text through Hadoop (so s3a:// works too), or None if it is not there."""
+    p, fs = _fs(spark, path)
+    if not fs.exists(p):
+        return None
+    stream = fs.open(p)
+    try:
+        return spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+    finally:
+        stream.close()
+
+
 def tables(spark):
-    """Registers every Delta table of the warehouse as a view; returns their names."""
-    root, fs = _fs(spark, spark.conf.get("clout.warehouse"))
-    names = []
+    """Registers the warehouse's tables and curated views as views of their names; returns them.
+
+    The names come from the warehouse's catalog, <warehouse>/_catalog/catalog.json, which the jobs
+    write and ./clout sql and ./clout serve read too (docs/bi.md); a Delta folder the catalog does
+    not list yet (a warehouse written before it existed) is registered by its folder name.
+    """
+    warehouse = spark.conf.get("clout.warehouse").rstrip("/")
+    text = _read_text(spark, warehouse + "/_catalog/catalog.json")
+    catalog = json.loads(text) if text else {"tables": [], "views": []}
+    locations = {t["name"]: t["location"] for t in catalog["tables"]}
+    root, fs = _fs(spark, warehouse)
     if fs.exists(root):
         for status in fs.listStatus(root):
             name = status.getPath().getName()
             if status.isDirectory() and fs.exists(status.getPath().suffix("/_delta_log")):
-                spark.read.format("delta").load(str(status.getPath())).createOrReplaceTempView(name)
-                names.append(name)
+                locations.setdefault(name, name)
+    for name, location in locations.items():
+        spark.read.format("delta").load(warehouse + "/" + location).createOrReplaceTempView(name)
+    names = list(locations)
+    for view in catalog["views"]:
+        if all(source in locations for source in view.get("sources", [])):
+            spark.sql(
+                f"CREATE OR REPLACE TEMPORARY VIEW {view['name']} {view.get('column_list', '')}"
+                f" AS {view['sql']}"
+            )
+            names.append(view["name"])
     return sorted(names)
 
 
