@@ -115,6 +115,8 @@ public final class ReadOnly extends AbstractFunction1<SparkSessionExtensions, Bo
     String n = node.toLowerCase();
     for (String[] kind :
         new String[][] {
+          {"settable", "ALTER"},
+          {"unsettable", "ALTER"},
           {"insert", "INSERT"},
           {"append", "INSERT"},
           {"overwrite", "INSERT OVERWRITE"},

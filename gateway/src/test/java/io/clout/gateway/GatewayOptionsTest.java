@@ -73,6 +73,7 @@ class GatewayOptionsTest {
     assertThat(ReadOnly.statement("AppendData")).isEqualTo("INSERT");
     assertThat(ReadOnly.statement("InsertIntoHadoopFsRelationCommand")).isEqualTo("INSERT");
     assertThat(ReadOnly.statement("DropTable")).isEqualTo("DROP");
+    assertThat(ReadOnly.statement("SetTableProperties")).isEqualTo("ALTER");
     assertThat(ReadOnly.statement("CreateTableAsSelect")).isEqualTo("CREATE");
     assertThat(ReadOnly.matchesAllowed("ShowTables")).isTrue();
     assertThat(ReadOnly.matchesAllowed("SetTableProperties")).isFalse();
