@@ -108,6 +108,15 @@ public final class Catalog {
     for (View v : entries.views()) {
       ObjectNode o = views.addObject().put("name", v.name()).put("description", v.description());
       v.sources().forEach(o.putArray("sources")::add);
+      ArrayNode columns = o.putArray("columns");
+      for (var f : v.schema().fields()) {
+        columns
+            .addObject()
+            .put("name", f.name())
+            .put("type", f.dataType().catalogString())
+            .put("comment", v.comment(f.name()));
+      }
+      o.put("column_list", v.columnList());
       o.put("sql", v.sql().strip());
     }
     try {
@@ -144,11 +153,17 @@ public final class Catalog {
             });
   }
 
-  /** Scans the warehouse and writes catalog.json when what it lists changed; returns the scan. */
+  /**
+   * Scans the warehouse and writes catalog.json when what it lists changed (and not at all for a
+   * warehouse with no tables yet); returns the scan.
+   */
   public static Entries publish(SparkSession spark, CloutConfig config) {
     Entries entries = scan(spark, config);
     String text = render(entries);
-    if (!readText(spark, file(config)).map(text::equals).orElse(false)) {
+    Optional<String> existing = readText(spark, file(config));
+    // No tables and no catalog yet: nothing to name, and no warehouse folder to create.
+    boolean nothing = entries.tables().isEmpty() && existing.isEmpty();
+    if (!nothing && !existing.map(text::equals).orElse(false)) {
       writeText(spark, file(config), text);
     }
     return entries;
@@ -178,7 +193,8 @@ public final class Catalog {
           .createOrReplaceTempView(t.name());
     }
     for (View v : entries.views()) {
-      spark.sql("CREATE OR REPLACE TEMPORARY VIEW " + v.name() + " AS " + v.sql());
+      spark.sql(
+          "CREATE OR REPLACE TEMPORARY VIEW " + v.name() + " " + v.columnList() + " AS " + v.sql());
     }
     return entries.names();
   }
@@ -201,7 +217,8 @@ public final class Catalog {
               + "'");
     }
     for (View v : entries.views()) {
-      spark.sql("CREATE OR REPLACE VIEW default." + v.name() + " AS " + v.sql());
+      spark.sql(
+          "CREATE OR REPLACE VIEW default." + v.name() + " " + v.columnList() + " AS " + v.sql());
     }
     return entries.names();
   }

@@ -29,6 +29,22 @@ public record View(String name, String description, List<String> sources, String
     return f.getComment().isDefined() ? f.getComment().get() : "";
   }
 
+  /**
+   * The column list of a {@code CREATE VIEW}, {@code (name COMMENT '...', ...)}: the view's columns
+   * carry their comments, so {@code DESCRIBE} and a BI tool's schema browser show them.
+   */
+  public String columnList() {
+    StringBuilder b = new StringBuilder("(");
+    for (StructField f : schema().fields()) {
+      b.append(b.length() == 1 ? "" : ", ")
+          .append(f.name())
+          .append(" COMMENT '")
+          .append(comment(f.name()).replace("\\", "\\\\").replace("'", "\\'"))
+          .append("'");
+    }
+    return b.append(")").toString();
+  }
+
   @Override
   public String toString() {
     return name;

@@ -88,16 +88,30 @@ class ViewsTest {
   }
 
   @Test
-  void everyViewReturnsExactlyItsDeclaredColumns() {
+  void aWarehouseWithoutTablesGetsNoCatalogFile() {
+    Path none = TestSpark.tempDir("views-none").toPath().resolve("wh");
+    CloutConfig empty =
+        ConfigLoader.load(
+            null,
+            Map.of("paths.raw", none.toString(), "paths.warehouse", none.toString()),
+            Map.of());
+    assertThat(Catalog.registerTempViews(spark, empty)).isEmpty();
+    assertThat(Files.exists(none)).isFalse();
+  }
+
+  @Test
+  void everyViewReturnsExactlyItsDeclaredColumnsWithTheirComments() {
     Catalog.registerTempViews(spark, config);
     for (View v : Tables.VIEWS) {
       List<String> actual =
           java.util.Arrays.stream(spark.table(v.name()).schema().fields())
-              .map(f -> f.name() + " " + f.dataType().catalogString())
+              .map(f -> f.name() + " " + f.dataType().catalogString() + " " + f.getComment())
               .toList();
       List<String> declared =
           java.util.Arrays.stream(v.schema().fields())
-              .map((StructField f) -> f.name() + " " + f.dataType().catalogString())
+              .map(
+                  (StructField f) ->
+                      f.name() + " " + f.dataType().catalogString() + " " + f.getComment())
               .toList();
       assertThat(actual).as(v.name()).isEqualTo(declared);
     }
