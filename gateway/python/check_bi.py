@@ -3,6 +3,8 @@
 - ./clout serve starts the JDBC endpoint over a warehouse; PyHive through SQLAlchemy, as Superset
   connects (hive://user@host:port/default), lists the tables and views and reads current_scores
   and a curated view, and a write from that connection is refused;
+- Spark Connect (./clout serve --connect, Spark 4.2) answers the same counts, time travel
+  included;
 - delta-rs (the `deltalake` package, a second Delta implementation with no JVM) reads `scores` at
   its latest version and at an earlier one, and every other table, and returns the same rows as
   Spark (the gateway's Spark 3.5 over JDBC, time travel included).
@@ -32,10 +34,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve(warehouse, port, log):
-    """./clout serve in a process group of its own; returns it once the endpoint answers."""
+def serve(warehouse, port, connect_port, log):
+    """./clout serve --connect in a process group of its own; returns it once both endpoints
+    answer."""
     proc = subprocess.Popen(
         [str(HOME / "clout"), "serve", "--warehouse", str(warehouse), "--port", str(port),
+         "--connect", "--connect-port", str(connect_port),
          "--conf", "spark.master=local[2]", "--conf", "spark.sql.shuffle.partitions=2"],
         stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True,
     )
@@ -82,18 +86,19 @@ def main():
     results = []
 
     def check(name, fn):
+        began = time.time()
         try:
             fn()
             results.append(True)
-            print(f"ok    {name}", flush=True)
+            print(f"ok    {name} ({time.time() - began:.1f} s)", flush=True)
         except Exception as e:  # a failed check is reported, the others still run
             results.append(False)
             print(f"FAIL  {name}: {type(e).__name__}: {str(e)[:600]}", flush=True)
 
-    port = free_port()
+    port, connect_port = free_port(), free_port()
     started = time.time()
     with open(args.log, "w") as log:
-        proc = serve(warehouse, port, log)
+        proc = serve(warehouse, port, connect_port, log)
     print(f"endpoint up in {time.time() - started:.0f} s", flush=True)
     engine = create_engine(f"hive://{USER}@127.0.0.1:{port}/default")
     try:
@@ -156,6 +161,23 @@ def main():
                 (m,), = sql(f"SELECT count(*) FROM {t['name']}")
                 assert n == m, f"{t['name']}: delta-rs {n} rows, Spark {m}"
 
+        def spark_connect_serves_the_same_names():
+            from pyspark.sql import SparkSession
+
+            remote = SparkSession.builder.remote(f"sc://127.0.0.1:{connect_port}").getOrCreate()
+            try:
+                for name in ("current_scores", "top_movers"):
+                    (n,), = sql(f"SELECT count(*) FROM {name}")
+                    got = remote.sql(f"SELECT count(*) AS n FROM {name}").collect()[0]["n"]
+                    assert got == n, f"{name}: Spark Connect {got} rows, JDBC {n}"
+                earlier = DeltaTable(str(warehouse / "scores")).version() - 1
+                (n,), = sql(f"SELECT count(*) FROM scores VERSION AS OF {earlier}")
+                got = remote.sql(
+                    f"SELECT count(*) AS n FROM scores VERSION AS OF {earlier}").collect()[0]["n"]
+                assert got == n, f"scores at version {earlier}: Spark Connect {got}, JDBC {n}"
+            finally:
+                remote.stop()
+
         check("SQLAlchemy (hive://) lists the tables and views with their columns",
               lists_tables_and_views)
         check("PyHive reads current_scores and current_score_changes", reads_current_scores)
@@ -165,6 +187,8 @@ def main():
         check("delta-rs reads scores at an earlier version, as Spark does",
               delta_rs_reads_scores_at_an_earlier_version)
         check("delta-rs reads every table with Spark's row count", delta_rs_reads_every_table)
+        check("Spark Connect (sc://) serves the same tables and views, time travel included",
+              spark_connect_serves_the_same_names)
     finally:
         engine.dispose()
         stop(proc)
