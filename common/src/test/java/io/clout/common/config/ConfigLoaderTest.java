@@ -120,8 +120,12 @@ class ConfigLoaderTest {
     assertThat(two.scoring().halfLifeDays()).isEqualTo(1.0);
     assertThat(two.scoring().outreachWeight()).isZero();
     assertThat(two.scoring().engagedCountsAsActive()).isTrue();
-    CloutConfig one = ConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(two.scoring().typeWeight("mention")).isEqualTo(1.0);
+    assertThat(two.scoring().typeWeight("like")).isEqualTo(0.2);
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of()).scoring()).isEqualTo(two.scoring());
+    CloutConfig one = ConfigLoader.load(null, Map.of("scoring.model-version", "clout-1"), Map.of());
     assertThat(one.scoring().modelVersion()).isEqualTo("clout-1");
+    assertThat(one.scoring().typeWeight("mention")).isEqualTo(0.4);
     assertThat(one.scoring().propagation()).isEqualTo("pagerank");
     assertThat(one.scoring().halfLifeDays()).isEqualTo(30.0);
 

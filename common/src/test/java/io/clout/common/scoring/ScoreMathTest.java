@@ -65,7 +65,11 @@ class ScoreMathTest {
   @Test
   void aSoftTopRisesWithoutEverReaching100() {
     ScoringParams soft =
-        ConfigLoader.load(null, Map.of("scoring.soft-top-from", "70"), Map.of()).scoring();
+        ConfigLoader.load(
+                null,
+                Map.of("scoring.model-version", "clout-1", "scoring.soft-top-from", "70"),
+                Map.of())
+            .scoring();
     double base = 1 - soft.damping();
     // Below the bend the scale is the plain log scale.
     assertThat(ScoreMath.calibrate(base * 100, soft)).isEqualTo(ScoreMath.calibrate(base * 100, P));
@@ -84,7 +88,10 @@ class ScoreMathTest {
   void aCalibrationUnitCountsUnitsEarnedAboveTheTeleportRank() {
     double unit = 0.001275;
     ScoringParams units =
-        ConfigLoader.load(null, Map.of("scoring.calibration-unit", String.valueOf(unit)), Map.of())
+        ConfigLoader.load(
+                null,
+                Map.of("scoring.model-version", "clout-1", "scoring.calibration-unit", "" + unit),
+                Map.of())
             .scoring();
     double base = 1 - units.damping();
     // Nothing earned: the base; then 25 points for every tenfold of (1 + units).
@@ -93,6 +100,10 @@ class ScoreMathTest {
     assertThat(ScoreMath.calibrate(base + 99 * unit, units)).isEqualTo(60.0);
     assertThat(ScoreMath.calibrate(base + unit, units)).isCloseTo(17.53, within(0.01));
     // The same influence reads far higher than on the ratio-to-teleport scale of clout-1.
-    assertThat(ScoreMath.calibrate(base + 9 * unit, P)).isCloseTo(10.83, within(0.01));
+    assertThat(ScoreMath.calibrate(base + 9 * unit, P)).isCloseTo(10.80, within(0.01));
+    // clout-2's profile sets the unit to d (1 - d) / vote-floor.
+    ScoringParams two = ConfigLoader.load(null, Map.of(), Map.of()).scoring();
+    assertThat(two.calibrationUnit())
+        .isCloseTo(two.damping() * (1 - two.damping()) / two.voteFloor(), within(1e-12));
   }
 }

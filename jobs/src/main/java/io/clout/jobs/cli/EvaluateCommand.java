@@ -3,6 +3,7 @@ package io.clout.jobs.cli;
 import io.clout.jobs.Tables;
 import io.clout.jobs.evaluate.Evaluation;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +33,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "evaluation")
   String out;
 
+  @Option(
+      names = "--check",
+      description =
+          "Exit 3 unless the score is ahead of every baseline on both measures and horizons and"
+              + " every gaming bound holds")
+  boolean check;
+
   @Override
   public Integer call() throws Exception {
     if (!to.isAfter(from)) {
@@ -48,8 +56,16 @@ final class EvaluateCommand implements Callable<Integer> {
         spark.warehouse != null
             ? Map.of()
             : Map.of("paths.warehouse", Tables.stripSlash(out) + "/warehouse");
+    Evaluation.Result[] result = new Evaluation.Result[1];
     spark.withSpark(
-        "clout-evaluate", own, (s, c) -> Evaluation.run(s, c, from, to, out, System.out));
-    return 0;
+        "clout-evaluate",
+        own,
+        (s, c) -> result[0] = Evaluation.run(s, c, from, to, out, System.out));
+    List<String> shortfalls = check ? Evaluation.shortfalls(result[0]) : List.of();
+    shortfalls.forEach(f -> System.out.println("  check failed: " + f));
+    if (check && shortfalls.isEmpty()) {
+      System.out.println("  check passed: the score is ahead of every baseline, gaming in bounds");
+    }
+    return shortfalls.isEmpty() ? 0 : 3;
   }
 }

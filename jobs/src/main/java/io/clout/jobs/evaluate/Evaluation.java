@@ -325,6 +325,48 @@ public final class Evaluation {
     return Double.isFinite(v) ? v : null;
   }
 
+  /**
+   * What {@code evaluate --check} holds the score to: ahead of every baseline on mean Spearman and
+   * mean NDCG@100 for both horizons, and every gaming pattern within its bound
+   * (docs/evaluation.md). Returns one line per shortfall; none means the check passes.
+   */
+  public static List<String> shortfalls(Result r) {
+    List<String> failed = new ArrayList<>();
+    Map<String, Map<String, Metric>> horizons =
+        Map.of("next day", r.metrics(), "next 7 days", r.horizon7d());
+    for (String h : List.of("next day", "next 7 days")) {
+      Metric score = horizons.get(h).get("score");
+      for (String k : PREDICTORS.subList(1, PREDICTORS.size())) {
+        Metric b = horizons.get(h).get(k);
+        if (!(score.spearman() > b.spearman())) {
+          failed.add(
+              String.format(
+                  "%s: score Spearman %s is not above %s's %s",
+                  h, fmt(score.spearman()), k, fmt(b.spearman())));
+        }
+        if (!(score.ndcgAt100() > b.ndcgAt100())) {
+          failed.add(
+              String.format(
+                  "%s: score NDCG@100 %s is not above %s's %s",
+                  h, fmt(score.ndcgAt100()), k, fmt(b.ndcgAt100())));
+        }
+      }
+    }
+    Gaming.Gains g = r.gaming();
+    bound(failed, "reciprocal ring", g.reciprocalRing(), 2.0);
+    bound(failed, "one-way ring", g.oneWayRing(), 2.0);
+    bound(failed, "mass-mentioner", g.massMentioner(), 0.5);
+    bound(failed, "high-volume poster", g.highVolumePoster(), 0.5);
+    return failed;
+  }
+
+  private static void bound(List<String> failed, String pattern, double gain, double most) {
+    if (!(gain <= most)) {
+      failed.add(
+          String.format("gaming: %s gains %+.2f points, more than %.1f", pattern, gain, most));
+    }
+  }
+
   static void print(Result r, PrintStream out) {
     out.printf(
         "%nevaluation %s..%s (%d days predicted, the next day held out)%n",
