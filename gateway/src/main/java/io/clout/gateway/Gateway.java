@@ -211,7 +211,8 @@ public final class Gateway {
                 + warehouse
                 + ": it has no catalog ("
                 + file
-                + "); a job run writes it, or ./clout sql \"SHOW TABLES\" on an older warehouse");
+                + "); the jobs write it with the first table, and ./clout serve on a warehouse"
+                + " written before it existed");
       }
       try (InputStream in = fs.open(file)) {
         JsonNode root = JSON.readTree(in);

@@ -71,6 +71,13 @@ final class ServeCommand implements Callable<Integer> {
       String warehouse = qualified(session, config.paths().warehouse());
       // The gateway reads the catalog file only: bring it in line with the warehouse first.
       List<String> names = Catalog.publish(session, config).names();
+      if (names.isEmpty()) {
+        throw new CloutException(
+            "Cannot serve "
+                + warehouse
+                + ": no tables there yet; run the README's first command, or ./clout daily --date D"
+                + " (or give --warehouse)");
+      }
       if (connect) {
         Catalog.registerShared(session, config);
         System.out.println(
