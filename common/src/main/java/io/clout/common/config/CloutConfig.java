@@ -46,6 +46,9 @@ public record CloutConfig(
    * @param maxAgeDays oldest accepted event, in days before the partition day (late data)
    * @param futureSkewHours allowed clock skew past the end of the partition day
    * @param maxRejectedFraction a run fails, writing nothing, when more of its lines are rejected
+   * @param missingPartition what a day with no raw partition means: {@code fail} (the default: a
+   *     missing delivery is an error) or {@code empty} (a day nobody engaged, as in sparse
+   *     historical data)
    */
   public record Ingest(
       List<String> networks,
@@ -53,7 +56,11 @@ public record CloutConfig(
       int rawTextCap,
       int maxAgeDays,
       int futureSkewHours,
-      double maxRejectedFraction) {
+      double maxRejectedFraction,
+      String missingPartition) {
+    public static final String MISSING_FAIL = "fail";
+    public static final String MISSING_EMPTY = "empty";
+
     public Ingest {
       networks = List.copyOf(networks);
       require(maxLineChars > 0, "ingest.max-line-chars must be positive");
@@ -63,6 +70,14 @@ public record CloutConfig(
       require(
           maxRejectedFraction >= 0 && maxRejectedFraction <= 1,
           "ingest.max-rejected-fraction must be between 0 and 1");
+      require(
+          MISSING_FAIL.equals(missingPartition) || MISSING_EMPTY.equals(missingPartition),
+          "ingest.missing-partition must be fail or empty");
+    }
+
+    /** Whether a day with no raw partition is ingested as a day with no lines. */
+    public boolean missingPartitionIsEmpty() {
+      return MISSING_EMPTY.equals(missingPartition);
     }
   }
 

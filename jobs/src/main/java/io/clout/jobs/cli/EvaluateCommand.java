@@ -3,6 +3,7 @@ package io.clout.jobs.cli;
 import io.clout.jobs.Tables;
 import io.clout.jobs.evaluate.Evaluation;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,10 +53,12 @@ final class EvaluateCommand implements Callable<Integer> {
               + ": a day to score and the next to check");
     }
     // Its own warehouse unless told otherwise: an evaluation never writes into the daily tables.
-    Map<String, String> own =
-        spark.warehouse != null
-            ? Map.of()
-            : Map.of("paths.warehouse", Tables.stripSlash(out) + "/warehouse");
+    // Historical data has days nobody engaged (weekends in an office's e-mail): those are days
+    // with no lines, not missing deliveries.
+    Map<String, String> own = new HashMap<>(Map.of("ingest.missing-partition", "empty"));
+    if (spark.warehouse == null) {
+      own.put("paths.warehouse", Tables.stripSlash(out) + "/warehouse");
+    }
     Evaluation.Result[] result = new Evaluation.Result[1];
     spark.withSpark(
         "clout-evaluate",

@@ -54,7 +54,7 @@ public final class IngestJob {
     String raw = Tables.stripSlash(config.paths().raw());
     String partition = raw + "/engagement/dt=" + day;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    List<String> eventFiles = listFiles(hadoop, partition, true);
+    List<String> eventFiles = listFiles(hadoop, partition, !ing.missingPartitionIsEmpty());
     List<String> identityFiles = listFiles(hadoop, raw + "/identities", false);
 
     Map<String, String> conf = new HashMap<>();
@@ -181,7 +181,10 @@ public final class IngestJob {
     } catch (FileNotFoundException e) {
       if (required) {
         throw new CloutException(
-            "Cannot ingest: no partition at " + folder + " (check --raw and --date)");
+            "Cannot ingest: no partition at "
+                + folder
+                + " (check --raw and --date, or --set ingest.missing-partition=empty for a day"
+                + " nobody engaged)");
       }
       return List.of();
     } catch (IOException e) {

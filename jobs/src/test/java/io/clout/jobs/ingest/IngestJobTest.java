@@ -243,4 +243,34 @@ class IngestJobTest {
         .hasMessageContaining("no partition at")
         .hasMessageContaining("dt=2030-01-01");
   }
+
+  @Test
+  @Order(6)
+  void aMissingPartitionCanMeanADayWithNoLines() {
+    LocalDate none = LocalDate.parse("2030-01-02");
+    CloutConfig sparse =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "paths.raw",
+                config.paths().raw(),
+                "paths.warehouse",
+                config.paths().warehouse(),
+                "ingest.missing-partition",
+                "empty"),
+            Map.of());
+    long before =
+        spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)).count();
+
+    IngestReport report = IngestJob.run(spark, sparse, none);
+
+    assertThat(report.filesListed()).isZero();
+    assertThat(report.linesRead()).isZero();
+    assertThat(report.reconciles()).isTrue();
+    assertThat(spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)).count())
+        .isEqualTo(before);
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("ingest.missing-partition", "skip"), Map.of()))
+        .hasMessageContaining("ingest.missing-partition must be fail or empty");
+  }
 }
