@@ -9,7 +9,9 @@ public enum Reason {
   BLANK_LINE,
   /** The line is longer than {@code ingest.max-line-chars}. */
   LINE_TOO_LONG,
-  /** The line is not valid JSON. */
+  /** The line's bytes are not valid UTF-8 (a stray byte, Latin-1 text, a cut sequence). */
+  INVALID_UTF8,
+  /** The line is not valid JSON (including a second value after the object). */
   MALFORMED_JSON,
   /** The line is valid JSON but not an object. */
   NOT_AN_OBJECT,
@@ -19,6 +21,11 @@ public enum Reason {
   WRONG_TYPE,
   /** A field is present that this event type must not have (a post with a target). */
   UNEXPECTED_FIELD,
+  /**
+   * An id field is longer than {@link ValidationRules#MAX_ID_CHARS}, only white space, or holds a
+   * control character or an unpaired surrogate.
+   */
+  BAD_ID,
   /** {@code type} is not one of the contract's types. */
   UNKNOWN_TYPE,
   /** {@code network} is not in {@code ingest.networks}. */
@@ -35,9 +42,12 @@ public enum Reason {
   DUPLICATE_IN_BATCH,
   /** An earlier partition already delivered this (network, event_id). */
   DUPLICATE_EARLIER,
-  /** The file has no lines. */
+  /** The file has no lines (zero bytes, or a gzip file of nothing). */
   EMPTY_FILE,
-  /** The file cannot be read to its end (a truncated or corrupt gzip file, an I/O error). */
+  /**
+   * The file cannot be read as UTF-8 JSON Lines: a truncated or corrupt gzip file, gzip data or
+   * UTF-16 text under a plain name, an I/O error.
+   */
   UNREADABLE_FILE,
   /** An identity record maps an account that another record already maps to another person. */
   IDENTITY_CONFLICT;

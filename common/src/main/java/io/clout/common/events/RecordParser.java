@@ -1,6 +1,7 @@
 package io.clout.common.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -13,7 +14,10 @@ import java.time.format.DateTimeParseException;
  * number into a string column silently, and the contract wants {@link Reason#WRONG_TYPE} for it.
  */
 public final class RecordParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Without FAIL_ON_TRAILING_TOKENS Jackson reads the first value of a line and ignores the rest,
+  // so two events run together on one line would lose the second without a trace.
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final ValidationRules rules;
   private final Instant futureBound;
@@ -32,15 +36,15 @@ public final class RecordParser {
       return Parsed.reject(obj.reason(), obj.detail());
     }
     Fields f = new Fields(obj.value());
-    String eventId = f.required("event_id");
+    String eventId = f.id(f.required("event_id"), "event_id");
     String network = f.required("network");
     String typeName = f.required("type");
-    String actorId = f.required("actor_id");
+    String actorId = f.id(f.required("actor_id"), "actor_id");
     String occurred = f.required("occurred_at");
-    String targetId = f.optional("target_id");
-    String postId = f.optional("post_id");
+    String targetId = f.id(f.optional("target_id"), "target_id");
+    String postId = f.id(f.optional("post_id"), "post_id");
     String text = f.optional("text");
-    String replyToId = f.optional("reply_to_id");
+    String replyToId = f.id(f.optional("reply_to_id"), "reply_to_id");
     if (f.problem != null) {
       return Parsed.reject(f.problem, f.problemDetail);
     }
@@ -86,9 +90,9 @@ public final class RecordParser {
       return Parsed.reject(obj.reason(), obj.detail());
     }
     Fields f = new Fields(obj.value());
-    String personId = f.required("person_id");
+    String personId = f.id(f.required("person_id"), "person_id");
     String network = f.required("network");
-    String accountId = f.required("account_id");
+    String accountId = f.id(f.required("account_id"), "account_id");
     if (f.problem != null) {
       return Parsed.reject(f.problem, f.problemDetail);
     }
@@ -118,6 +122,33 @@ public final class RecordParser {
           Reason.NOT_AN_OBJECT, "a JSON " + (node == null ? "nothing" : node.getNodeType()));
     }
     return Parsed.ok(node);
+  }
+
+  /**
+   * What makes {@code id} unusable as a key, or null: more than {@link
+   * ValidationRules#MAX_ID_CHARS} characters, only white space, a control character, or an unpaired
+   * surrogate (an escaped half of a UTF-16 pair, which Spark would store as {@code ?}).
+   */
+  static String idProblem(String id) {
+    if (id.length() > ValidationRules.MAX_ID_CHARS) {
+      return "is " + id.length() + " chars, more than " + ValidationRules.MAX_ID_CHARS;
+    }
+    if (id.isBlank()) {
+      return "is only white space";
+    }
+    for (int i = 0; i < id.length(); ) {
+      // A well-formed pair is one code point (an emoji, say); a lone half is a code point of its
+      // own of type SURROGATE.
+      int c = id.codePointAt(i);
+      if (Character.isISOControl(c)) {
+        return String.format("has a control character U+%04X at index %d", c, i);
+      }
+      if (Character.getType(c) == Character.SURROGATE) {
+        return String.format("has an unpaired surrogate U+%04X at index %d", c, i);
+      }
+      i += Character.charCount(c);
+    }
+    return null;
   }
 
   /** Reads string fields, remembering the first problem met. */
@@ -150,6 +181,15 @@ public final class RecordParser {
         return null;
       }
       return v.asText().isEmpty() ? null : v.asText();
+    }
+
+    /** Checks an id read by {@link #required} or {@link #optional}; returns it unchanged. */
+    String id(String value, String name) {
+      String problem = value == null ? null : idProblem(value);
+      if (problem != null) {
+        fail(Reason.BAD_ID, name + " " + problem);
+      }
+      return value;
     }
 
     private void fail(Reason reason, String detail) {

@@ -20,6 +20,13 @@ public record ValidationRules(
     Set<String> networks, int maxLineChars, int maxAgeDays, int futureSkewHours)
     implements java.io.Serializable {
 
+  /**
+   * Longest accepted id ({@code event_id}, account, post and person ids), in characters; a longer
+   * one is {@link Reason#BAD_ID}. Ids are keys that every later job joins and groups on, and real
+   * ones are far shorter.
+   */
+  public static final int MAX_ID_CHARS = 256;
+
   /** Events at or after this instant are {@link Reason#FUTURE_TIMESTAMP}. */
   public Instant futureBound(LocalDate partitionDate) {
     return partitionDate

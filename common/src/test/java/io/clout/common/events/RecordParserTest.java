@@ -68,6 +68,48 @@ class RecordParserTest {
     assertThat(p.detail()).contains(detail);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "white-space id      | \"event_id\":\"  \"                | event_id is only white space",
+        "NUL in id           | \"event_id\":\"e\\u0000\"          | event_id has a control character U+0000 at index 1",
+        "newline in actor    | \"actor_id\":\"a\\nb\"             | actor_id has a control character U+000A at index 1",
+        "C1 control in post  | \"post_id\":\"p\\u0085\"           | post_id has a control character U+0085 at index 1",
+        "lone high surrogate | \"target_id\":\"b\\ud800\"         | target_id has an unpaired surrogate U+D800 at index 1",
+        "pair the wrong way  | \"reply_to_id\":\"\\udc00\\ud800\" | reply_to_id has an unpaired surrogate U+DC00 at index 0",
+      })
+  void rejectsIdsThatCannotBeKeys(String name, String override, String detail) {
+    Parsed<Event> p = PARSER.parseEvent(line(override));
+    assertThat(p.reason()).isEqualTo(Reason.BAD_ID);
+    assertThat(p.detail()).isEqualTo(detail);
+  }
+
+  @Test
+  void anIdMayBeAsLongAsTheLimitAndHoldAnyCharacterButControlsAndLoneSurrogates() {
+    RecordParser roomy =
+        new RecordParser(
+            new ValidationRules(Set.of("twitter"), 10_000, 30, 1), LocalDate.parse("2026-01-10"));
+    String longest = "x".repeat(ValidationRules.MAX_ID_CHARS);
+    assertThat(roomy.parseEvent(line("\"event_id\":\"" + longest + "\"")).value().eventId())
+        .isEqualTo(longest);
+    Parsed<Event> tooLong = roomy.parseEvent(line("\"event_id\":\"" + longest + "y\""));
+    assertThat(tooLong.reason()).isEqualTo(Reason.BAD_ID);
+    assertThat(tooLong.detail()).isEqualTo("event_id is 257 chars, more than 256");
+    // An emoji is a well-formed surrogate pair; an inner space is allowed.
+    assertThat(PARSER.parseEvent(line("\"actor_id\":\"\uD83D\uDE00 x\"")).value().actorId())
+        .isEqualTo("\uD83D\uDE00 x");
+  }
+
+  @Test
+  void aSecondValueAfterTheObjectIsMalformedNotIgnored() {
+    // Jackson's default reads the first value and drops the rest of the line.
+    assertThat(PARSER.parseEvent(line("") + line("\"event_id\":\"e2\"")).reason())
+        .isEqualTo(Reason.MALFORMED_JSON);
+    assertThat(PARSER.parseEvent(line("") + " x").reason()).isEqualTo(Reason.MALFORMED_JSON);
+    assertThat(PARSER.parseEvent(line("") + " \t ").isOk()).isTrue();
+  }
+
   @Test
   void timestampBoundsAreInclusiveWhereTheContractSaysSo() {
     // The skew allows one hour past the end of the partition day; the bound itself is out.
@@ -104,5 +146,11 @@ class RecordParserTest {
                 .parseIdentity("{\"person_id\":1,\"network\":\"twitter\",\"account_id\":\"t1\"}")
                 .reason())
         .isEqualTo(Reason.WRONG_TYPE);
+    Parsed<Identity> badAccount =
+        PARSER.parseIdentity(
+            "{\"person_id\":\"p1\",\"network\":\"twitter\",\"account_id\":\"t\\u0001\"}");
+    assertThat(badAccount.reason()).isEqualTo(Reason.BAD_ID);
+    assertThat(badAccount.detail())
+        .isEqualTo("account_id has a control character U+0001 at index 1");
   }
 }

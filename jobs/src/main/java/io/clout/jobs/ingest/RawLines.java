@@ -10,8 +10,11 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -32,7 +35,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads raw files on the executors and parses each line: one output row per line, or one row for a
  * whole file that is empty or cannot be read to its end. Lines are read with a bounded buffer, so
- * an over-long line costs no more memory than {@code ingest.max-line-chars}.
+ * an over-long line costs no more memory than {@code ingest.max-line-chars}. Bytes that are not
+ * UTF-8 make their line {@link Reason#INVALID_UTF8} rather than being replaced silently, and a
+ * byte-order mark at the start of a line is dropped (RFC 8259 lets a reader ignore it).
  *
  * <p>Spark's own text source is not used: with {@code ignoreCorruptFiles} it keeps the lines of a
  * truncated gzip file read before the damage and drops the rest without a trace, and without it the
@@ -96,13 +101,17 @@ public final class RawLines implements FlatMapFunction<String, Row> {
     Path path = new Path(file);
     FileSystem fs = path.getFileSystem(conf);
     boolean gzip = file.endsWith(".gz");
-    if (gzip) {
-      String damage = checkGzip(fs, path);
-      if (damage != null) {
-        return List.of(fileRow(file, Reason.UNREADABLE_FILE, damage)).iterator();
-      }
+    Row bad = gzip ? checkGzip(fs, path, file) : null;
+    if (bad != null) {
+      return List.of(bad).iterator();
     }
-    LineReader lines = new LineReader(open(fs, path, gzip), rules.maxLineChars() + 1);
+    InputStream in = open(fs, path, gzip);
+    bad = gzip ? null : checkPlain(in, file);
+    if (bad != null) {
+      in.close();
+      return List.of(bad).iterator();
+    }
+    LineReader lines = new LineReader(in, rules.maxLineChars() + 1);
     if (!lines.hasNext()) {
       lines.close();
       return List.of(fileRow(file, Reason.EMPTY_FILE, "no lines")).iterator();
@@ -132,6 +141,15 @@ public final class RawLines implements FlatMapFunction<String, Row> {
                   length + " chars > ingest.max-line-chars " + rules.maxLineChars());
           return eventRow(file, lineNumber, line, length, tooLong);
         }
+        if (lines.lastBadByte() >= 0) {
+          Parsed<Event> notUtf8 =
+              Parsed.reject(
+                  Reason.INVALID_UTF8,
+                  "byte "
+                      + lines.lastBadByte()
+                      + " of the line is not UTF-8 (U+FFFD in raw_text marks each bad sequence)");
+          return eventRow(file, lineNumber, line, length, notUtf8);
+        }
         return kind.equals(KIND_IDENTITY)
             ? identityRow(file, lineNumber, line, length, parser.parseIdentity(line))
             : eventRow(file, lineNumber, line, length, parser.parseEvent(line));
@@ -144,19 +162,49 @@ public final class RawLines implements FlatMapFunction<String, Row> {
     return gzip ? new GZIPInputStream(in, 1 << 16) : in;
   }
 
-  /** Reads a gzip file to its end; returns what is wrong with it, or null. */
-  private static String checkGzip(FileSystem fs, Path path) {
+  /**
+   * Reads a gzip file to its end; returns the file row saying what is wrong with it, or null. A
+   * zero-byte object (a failed upload, say) is empty rather than a truncated gzip file.
+   */
+  private static Row checkGzip(FileSystem fs, Path path, String file) {
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = open(fs, path, true)) {
-      while (in.read(buf) >= 0) {
-        // only the decompressor's verdict matters
+    try (InputStream raw = new BufferedInputStream(fs.open(path), 1 << 16)) {
+      raw.mark(1);
+      if (raw.read() < 0) {
+        return fileRow(file, Reason.EMPTY_FILE, "zero bytes");
+      }
+      raw.reset();
+      try (InputStream in = new GZIPInputStream(raw, 1 << 16)) {
+        while (in.read(buf) >= 0) {
+          // only the decompressor's verdict matters
+        }
       }
       return null;
     } catch (EOFException e) {
-      return "truncated gzip: " + e.getMessage();
+      return fileRow(file, Reason.UNREADABLE_FILE, "truncated gzip: " + e.getMessage());
     } catch (IOException e) {
-      return "corrupt gzip: " + e.getMessage();
+      return fileRow(file, Reason.UNREADABLE_FILE, "corrupt gzip: " + e.getMessage());
     }
+  }
+
+  /**
+   * Looks at the first two bytes of a plain file (the stream is left where it was); returns the
+   * file row for gzip data or UTF-16 text, which would otherwise become a run of garbage lines, or
+   * null. Neither pair can begin UTF-8 text: 0xFE and 0xFF never occur in it, nor 0x8B after 0x1F.
+   */
+  private static Row checkPlain(InputStream in, String file) throws IOException {
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    if (b0 == 0x1F && b1 == 0x8B) {
+      return fileRow(
+          file, Reason.UNREADABLE_FILE, "gzip data in a file whose name does not end in .gz");
+    }
+    if ((b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF)) {
+      return fileRow(file, Reason.UNREADABLE_FILE, "UTF-16 text (a UTF-16 byte-order mark)");
+    }
+    return null;
   }
 
   private Row eventRow(String file, long n, String line, long length, Parsed<Event> p) {
@@ -224,27 +272,50 @@ public final class RawLines implements FlatMapFunction<String, Row> {
 
   /**
    * Splits a stream into lines on \n (dropping a \r before it), keeping at most {@code limit}
-   * characters of each line but counting its full length.
+   * characters of each line but counting its full length. Lines are cut on the byte 0x0A, which
+   * never occurs inside a multi-byte UTF-8 sequence, and each line is decoded on its own, so a bad
+   * byte is charged to the line it is in and decoding starts afresh on the next line.
    */
   static final class LineReader implements Iterator<String> {
-    private final Reader in;
-    private final char[] chunk = new char[1 << 14];
-    private int chunkPos;
-    private int chunkLen;
+    private static final char BOM = '\uFEFF';
+    private final InputStream in;
+    private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+    private final CharBuffer chars = CharBuffer.allocate(1 << 14);
+    // REPORT rather than the REPLACE of an InputStreamReader, which hides bad bytes as U+FFFD.
+    private final CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final int limit;
     private final StringBuilder buf = new StringBuilder();
     private String pending;
     private long pendingLength;
+    private long pendingBadByte;
     private long lastLength;
+    private long lastBadByte;
     private boolean done;
+    // The line being read: its length in chars, bytes consumed, first bad byte (or -1), whether
+    // no character has been seen yet, and its last character.
+    private long length;
+    private long lineBytes;
+    private long badByte;
+    private boolean atLineStart;
+    private char lastChar;
 
     LineReader(InputStream in, int limit) {
-      this.in = new InputStreamReader(in, StandardCharsets.UTF_8);
+      this.in = in;
       this.limit = limit;
+      bytes.flip(); // empty, ready to be read from
     }
 
     long lastLength() {
       return lastLength;
+    }
+
+    /** The offset in its line of the first byte of the last line that is not UTF-8, or -1. */
+    long lastBadByte() {
+      return lastBadByte;
     }
 
     @Override
@@ -262,52 +333,121 @@ public final class RawLines implements FlatMapFunction<String, Row> {
       }
       String line = pending;
       lastLength = pendingLength;
+      lastBadByte = pendingBadByte;
       pending = null;
       return line;
     }
 
     private void advance() {
       buf.setLength(0);
-      long length = 0;
+      length = 0;
+      lineBytes = 0;
+      badByte = -1;
+      atLineStart = true;
+      lastChar = 0;
+      utf8.reset();
       try {
-        while (fill()) {
-          while (chunkPos < chunkLen) {
-            char c = chunk[chunkPos++];
-            if (c == '\n') {
-              emit(length);
-              return;
-            }
-            length++;
-            if (buf.length() < limit) {
-              buf.append(c);
-            }
+        while (true) {
+          int newline = indexOfNewline();
+          if (newline >= 0) {
+            int end = bytes.limit();
+            bytes.limit(newline);
+            decode(true);
+            bytes.limit(end);
+            bytes.position(newline + 1);
+            emit();
+            return;
           }
-        }
-        done = true;
-        if (length > 0) {
-          emit(length);
+          decode(false); // an incomplete sequence at the end waits for the next bytes
+          if (!fill()) {
+            decode(true); // what is left is a sequence cut short by the end of the file
+            done = true;
+            if (length > 0) {
+              emit();
+            }
+            return;
+          }
         }
       } catch (IOException e) {
         throw new IllegalStateException("Cannot read raw file: " + e.getMessage(), e);
       }
     }
 
-    private boolean fill() throws IOException {
-      if (chunkPos < chunkLen) {
-        return true;
+    private int indexOfNewline() {
+      byte[] a = bytes.array();
+      for (int i = bytes.position(); i < bytes.limit(); i++) {
+        if (a[i] == '\n') {
+          return i;
+        }
       }
-      chunkLen = in.read(chunk);
-      chunkPos = 0;
-      return chunkLen > 0;
+      return -1;
     }
 
-    private void emit(long length) {
-      if (buf.length() > 0 && buf.charAt(buf.length() - 1) == '\r') {
-        buf.setLength(buf.length() - 1);
+    /** Decodes the bytes up to the buffer's limit into the line, noting bad sequences. */
+    private void decode(boolean endOfLine) {
+      while (true) {
+        int before = bytes.position();
+        CoderResult r = utf8.decode(bytes, chars, endOfLine);
+        lineBytes += bytes.position() - before;
+        drain();
+        if (r.isError()) {
+          if (badByte < 0) {
+            badByte = lineBytes;
+          }
+          bytes.position(bytes.position() + r.length());
+          lineBytes += r.length();
+          chars.put('\uFFFD'); // so raw_text shows where
+        } else if (r.isUnderflow()) {
+          if (endOfLine) {
+            utf8.flush(chars);
+            drain();
+          }
+          return;
+        }
+      }
+    }
+
+    /** Moves the decoded characters into the line. */
+    private void drain() {
+      chars.flip();
+      if (atLineStart && chars.hasRemaining()) {
+        atLineStart = false;
+        if (chars.get(chars.position()) == BOM) {
+          chars.get();
+        }
+      }
+      int n = chars.remaining();
+      if (n > 0) {
+        length += n;
+        lastChar = chars.get(chars.limit() - 1);
+        int room = limit - buf.length();
+        if (room > 0) {
+          buf.append(chars.array(), chars.position(), Math.min(n, room));
+        }
+      }
+      chars.clear();
+    }
+
+    private boolean fill() throws IOException {
+      bytes.compact();
+      int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+      if (n > 0) {
+        bytes.position(bytes.position() + n);
+      }
+      bytes.flip();
+      return n > 0;
+    }
+
+    private void emit() {
+      if (lastChar == '\r') {
         length--;
+        if (buf.length() > length) {
+          buf.setLength((int) length);
+        }
       }
       pending = buf.toString();
       pendingLength = length;
+      pendingBadByte = badByte;
     }
 
     void close() {
