@@ -29,6 +29,23 @@ public final class Delta {
   }
 
   /**
+   * Puts the table back to {@code version}, as a new commit; a table that did not exist then
+   * ({@code -1}) is removed.
+   */
+  public static void restore(SparkSession spark, String path, long version) {
+    if (version >= 0) {
+      DeltaTable.forPath(spark, path).restoreToVersion(version);
+      return;
+    }
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (java.io.IOException e) {
+      throw new CloutException("Cannot remove " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The table as a SQL identifier, {@code delta.`<qualified path>`}; SQL needs the path absolute.
    */
   public static String sqlRef(SparkSession spark, String path) {

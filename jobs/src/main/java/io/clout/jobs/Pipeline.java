@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -51,7 +53,101 @@ public final class Pipeline {
       long durationMs,
       Map<String, String> parameters) {}
 
+  /**
+   * Runs one day under the warehouse's {@link RunLock}. A day that fails is undone: every table it
+   * changed is restored to the version it had when the run began, so a failed run leaves the tables
+   * as they were (when storage is reachable to restore them; otherwise the rerun replaces exactly
+   * the day's rows, see docs/reliability.md).
+   */
   public static DailyReport runDay(
+      SparkSession spark, CloutConfig config, LocalDate date, boolean force, PrintStream out) {
+    try (RunLock lock = RunLock.acquire(spark, config, "daily " + date)) {
+      Map<Table, Long> before;
+      try {
+        before = versions(spark, config);
+      } catch (RuntimeException e) {
+        throw new CloutException(
+            "Day " + date + " failed before it changed anything: " + rootMessage(e), e);
+      }
+      try {
+        return runLocked(spark, config, date, force, out);
+      } catch (RuntimeException e) {
+        throw undo(spark, config, date, before, e);
+      }
+    }
+  }
+
+  /** The latest version of every table, -1 where there is none yet. */
+  static Map<Table, Long> versions(SparkSession spark, CloutConfig config) {
+    Map<Table, Long> v = new LinkedHashMap<>();
+    for (Table t : Tables.ALL) {
+      v.put(t, Delta.version(spark, Tables.path(config, t)));
+    }
+    return v;
+  }
+
+  /**
+   * Restores every table the failed run changed; returns the error to throw, which says what was
+   * undone, or what could not be and what to do about it.
+   */
+  private static CloutException undo(
+      SparkSession spark,
+      CloutConfig config,
+      LocalDate date,
+      Map<Table, Long> before,
+      RuntimeException failure) {
+    String cause = rootMessage(failure);
+    List<String> restored = new ArrayList<>();
+    try {
+      for (Map.Entry<Table, Long> e : before.entrySet()) {
+        String path = Tables.path(config, e.getKey());
+        if (Delta.version(spark, path) != e.getValue()) {
+          Delta.restore(spark, path, e.getValue());
+          restored.add(e.getKey().name());
+        }
+      }
+    } catch (RuntimeException undoFailed) {
+      return new CloutException(
+          "Day "
+              + date
+              + " failed: "
+              + cause
+              + ". Undoing it failed too ("
+              + rootMessage(undoFailed)
+              + "): tables "
+              + restored
+              + " were restored, others may hold part of the day. Run the day again once storage"
+              + " answers: it replaces exactly that day's rows.",
+          failure);
+    }
+    return new CloutException(
+        "Day "
+            + date
+            + " failed: "
+            + cause
+            + (restored.isEmpty()
+                ? ". No table had been changed."
+                : ". Every table it changed was restored to its version before the run: "
+                    + restored
+                    + "."),
+        failure);
+  }
+
+  /** The message of the innermost cause, where the real reason usually is. */
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      if (root instanceof CloutException) {
+        break;
+      }
+      root = root.getCause();
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  private static DailyReport runLocked(
       SparkSession spark, CloutConfig config, LocalDate date, boolean force, PrintStream out) {
     String fingerprint = fingerprint(spark, config, date);
     String reportPath = Tables.reportPath(config, "daily", date.toString());
