@@ -22,10 +22,61 @@ public record CloutConfig(
    * @param warehouse root of the Delta tables, one folder per table
    */
   public record Paths(String raw, String warehouse) {
+    private static final java.util.regex.Pattern URI_USER_INFO =
+        java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
+    private static final java.util.regex.Pattern PERCENT_ASCII =
+        java.util.regex.Pattern.compile("%([0-7][0-9A-Fa-f])");
+
     public Paths {
       require(raw != null && !raw.isBlank(), "paths.raw must be set (--raw)");
       require(
           warehouse != null && !warehouse.isBlank(), "paths.warehouse must be set (--warehouse)");
+      require(refusal(raw) == null, "paths.raw: " + refusal(raw));
+      require(refusal(warehouse) == null, "paths.warehouse: " + refusal(warehouse));
+    }
+
+    /**
+     * Why {@code path} is refused as a path setting or argument, or null when it is not. Refused: a
+     * {@code ..} segment, also percent-encoded ({@code %2e%2e}) or between backslashes, since a
+     * job's writes must stay under the root it was given; control characters (NUL among them); and
+     * credentials in a URI ({@code s3a://key:secret@bucket}), which every message and report would
+     * repeat. Absolute and relative paths and {@code s3a://bucket/prefix} URIs are fine. The
+     * message shows the value with control characters escaped and credentials masked.
+     */
+    public static String refusal(String path) {
+      java.util.regex.Matcher userInfo = URI_USER_INFO.matcher(path);
+      if (userInfo.find()) {
+        return "credentials in a URI are not allowed, s3a takes them from the AWS provider chain: "
+            + userInfo.replaceFirst("$1***@");
+      }
+      // Decoded a few times over, so %252e (an encoded %2e) is seen as the dot it becomes.
+      String decoded = path;
+      for (int i = 0; i < 3 && decoded.contains("%"); i++) {
+        decoded = PERCENT_ASCII.matcher(decoded).replaceAll(m -> percentDecoded(m.group(1)));
+      }
+      if (decoded.chars().anyMatch(Character::isISOControl)) {
+        return "control characters are not allowed: " + shown(path);
+      }
+      for (String segment : decoded.split("[/\\\\]", -1)) {
+        if (segment.equals("..")) {
+          return "'..' segments are not allowed: " + shown(path);
+        }
+      }
+      return null;
+    }
+
+    private static String percentDecoded(String hex) {
+      return java.util.regex.Matcher.quoteReplacement(
+          String.valueOf((char) Integer.parseInt(hex, 16)));
+    }
+
+    /** The value as a message may show it, control characters escaped. */
+    private static String shown(String path) {
+      StringBuilder b = new StringBuilder();
+      path.chars()
+          .forEach(
+              c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : (char) c));
+      return b.toString();
     }
   }
 

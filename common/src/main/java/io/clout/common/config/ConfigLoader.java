@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Loads {@link CloutConfig} from layers, lowest precedence first: the built-in defaults
@@ -29,6 +30,17 @@ public final class ConfigLoader {
           .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final String FREE_FORM = "spark.conf";
+
+  /**
+   * Keys whose values are secrets, found as Spark finds them (the default of {@code
+   * spark.redaction.regex}): {@code spark.hadoop.fs.s3a.secret.key}, {@code ...access.key}, {@code
+   * ...session.token}, any password. Reports and messages show {@link #REDACTED} instead.
+   */
+  public static final Pattern SECRET_KEYS =
+      Pattern.compile("(?i)secret|password|token|access[.]?key");
+
+  /** What a secret's value becomes in a report or message, as in Spark's UI. */
+  public static final String REDACTED = "*********(redacted)";
 
   private ConfigLoader() {}
 
@@ -86,11 +98,20 @@ public final class ConfigLoader {
     }
   }
 
-  /** Returns every setting as dotted key to value, for run reports. */
+  /**
+   * Returns every setting as dotted key to value, for run reports, with the values of {@link
+   * #SECRET_KEYS} redacted.
+   */
   public static Map<String, String> flatten(CloutConfig config) {
     Map<String, String> out = new LinkedHashMap<>();
     flatten(YAML.valueToTree(config), "", out);
+    out.replaceAll(ConfigLoader::shown);
     return out;
+  }
+
+  /** The value of {@code key} as a report or message may show it. */
+  private static String shown(String key, String value) {
+    return SECRET_KEYS.matcher(key).find() ? REDACTED : value;
   }
 
   private static void flatten(JsonNode node, String prefix, Map<String, String> out) {
@@ -217,8 +238,15 @@ public final class ConfigLoader {
       JsonNode node = YAML.readTree(text);
       return node == null || node.isMissingNode() ? YAML.getNodeFactory().textNode(text) : node;
     } catch (JsonProcessingException e) {
+      // The parser's message quotes the text, which may be a secret.
+      boolean secret = SECRET_KEYS.matcher(key).find();
       throw new ConfigException(
-          "Cannot parse --set " + key + "=" + text + ": " + e.getOriginalMessage());
+          "Cannot parse --set "
+              + key
+              + "="
+              + shown(key, text)
+              + ": "
+              + (secret ? "not a YAML value" : e.getOriginalMessage()));
     }
   }
 }

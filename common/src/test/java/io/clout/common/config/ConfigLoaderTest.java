@@ -148,4 +148,101 @@ class ConfigLoaderTest {
         .hasMessageContaining("'clout-9' is not a model")
         .hasMessageContaining("clout-1, clout-2");
   }
+
+  @Test
+  void reportsShowNoSecretsButKeepTheirKeys() {
+    Map<String, String> spark = new LinkedHashMap<>();
+    spark.put("spark.hadoop.fs.s3a.access.key", "AKIAFAKEFAKE1234");
+    spark.put("spark.hadoop.fs.s3a.secret.key", "fakeSecretDoNotLeak0123456789");
+    spark.put("spark.hadoop.fs.s3a.session.token", "fakeToken");
+    spark.put("spark.hadoop.fs.s3a.bucket.b.secret.key", "fakeBucketSecret");
+    spark.put("spark.ssl.keyPassword", "fakePassword");
+    spark.put("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000");
+    CloutConfig c = ConfigLoader.load(null, Map.of(), spark);
+    // The session keeps them: s3a needs them.
+    assertThat(c.spark().conf()).containsAllEntriesOf(spark);
+
+    Map<String, String> flat = ConfigLoader.flatten(c);
+    assertThat(flat)
+        .containsEntry("spark.conf.spark.hadoop.fs.s3a.access.key", ConfigLoader.REDACTED)
+        .containsEntry("spark.conf.spark.hadoop.fs.s3a.secret.key", ConfigLoader.REDACTED)
+        .containsEntry("spark.conf.spark.hadoop.fs.s3a.session.token", ConfigLoader.REDACTED)
+        .containsEntry("spark.conf.spark.hadoop.fs.s3a.bucket.b.secret.key", ConfigLoader.REDACTED)
+        .containsEntry("spark.conf.spark.ssl.keyPassword", ConfigLoader.REDACTED)
+        .containsEntry("spark.conf.spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000")
+        .containsEntry("ingest.max-age-days", "30");
+    assertThat(flat.toString()).doesNotContain("fake");
+  }
+
+  @Test
+  void aSecretThatDoesNotParseIsNotRepeatedInTheError() {
+    String key = "spark.conf.spark.hadoop.fs.s3a.secret.key";
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(key, "[fakeSecretDoNotLeak0123456789"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageNotContaining("fakeSecret");
+    // Anything else is quoted, since the text is what to fix.
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ingest.networks", "[a"), Map.of()))
+        .hasMessageContaining("ingest.networks=[a");
+  }
+
+  @Test
+  void pathsThatClimbOutOfTheirRootAreRefusedFromFilesAndSet() throws IOException {
+    Path f = file("paths:\n  raw: /data/raw/../../etc\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid configuration: paths.raw: '..' segments are not allowed: /data/raw/../../etc");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("paths.warehouse", "s3a://b/%2e%2e/x"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("paths.warehouse: '..' segments are not allowed: s3a://b/%2e%2e/x");
+  }
+
+  @Test
+  void pathRefusals() {
+    for (String ok :
+        List.of(
+            "/abs/warehouse",
+            "rel/warehouse",
+            "./warehouse",
+            "warehouse/",
+            "s3a://bucket/prefix",
+            "s3a://bucket",
+            "file:///tmp/wh",
+            "a..b/c",
+            ".../x",
+            "a/.hidden/b",
+            "with space/%20/50%")) {
+      assertThat(CloutConfig.Paths.refusal(ok)).as(ok).isNull();
+    }
+    for (String climbs :
+        List.of(
+            "..",
+            "../x",
+            "a/../b",
+            "a/..",
+            "s3a://bucket/../other",
+            "a\\..\\b",
+            "..\\x",
+            "a/%2e%2e/b",
+            "a/%2E%2e/b",
+            "a/.%2e/b",
+            "a%2f..%2fb",
+            "a%5c..%5cb",
+            "a/%252e%252e/b")) {
+      assertThat(CloutConfig.Paths.refusal(climbs))
+          .as(climbs)
+          .isEqualTo("'..' segments are not allowed: " + climbs);
+    }
+    assertThat(CloutConfig.Paths.refusal("a\0/b"))
+        .isEqualTo("control characters are not allowed: a\\u0000/b");
+    assertThat(CloutConfig.Paths.refusal("a/%00/b")).startsWith("control characters");
+    assertThat(CloutConfig.Paths.refusal("a\nb")).startsWith("control characters");
+    String inUri = CloutConfig.Paths.refusal("s3a://AKIAFAKEFAKE1234:fakeSecret@bucket/x");
+    assertThat(inUri)
+        .startsWith("credentials in a URI are not allowed")
+        .endsWith("s3a://***@bucket/x");
+  }
 }

@@ -20,10 +20,18 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "the small sizes CI runs")
   boolean quick;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-out")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "bench-out",
+      converter = PathArguments.AsPath.class)
   Path out;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "where the Markdown report goes")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      converter = PathArguments.AsPath.class,
+      description = "where the Markdown report goes")
   Path report;
 
   @Override

@@ -31,7 +31,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD")
   LocalDate to;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "evaluation")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "evaluation",
+      converter = PathArguments.AsString.class)
   String out;
 
   @Option(

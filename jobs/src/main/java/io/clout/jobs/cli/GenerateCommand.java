@@ -18,7 +18,11 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      converter = PathArguments.AsPath.class)
   Path out;
 
   @Option(names = "--persons", defaultValue = "2000", description = "at least 20")

@@ -13,10 +13,18 @@ import picocli.CommandLine.Option;
     name = "import-temporal",
     description = "Convert a SNAP or KONECT temporal-network file into the raw contract.")
 final class ImportTemporalCommand implements Callable<Integer> {
-  @Option(names = "--in", required = true, paramLabel = "FILE")
+  @Option(
+      names = "--in",
+      required = true,
+      paramLabel = "FILE",
+      converter = PathArguments.AsPath.class)
   Path in;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      converter = PathArguments.AsPath.class)
   Path out;
 
   @Option(names = "--network", defaultValue = "twitter")

@@ -19,16 +19,29 @@ public final class SparkOptions {
       names = "--env",
       paramLabel = "NAME",
       defaultValue = "local",
+      converter = PathArguments.EnvName.class,
       description = "conf/NAME.yaml (default: ${DEFAULT-VALUE})")
   String env;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "another config file")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      converter = PathArguments.AsPath.class,
+      description = "another config file")
   Path config;
 
-  @Option(names = "--raw", paramLabel = "PATH", description = "raw logs root (paths.raw)")
+  @Option(
+      names = "--raw",
+      paramLabel = "PATH",
+      converter = PathArguments.AsString.class,
+      description = "raw logs root (paths.raw)")
   String raw;
 
-  @Option(names = "--warehouse", paramLabel = "PATH", description = "tables root (paths.warehouse)")
+  @Option(
+      names = "--warehouse",
+      paramLabel = "PATH",
+      converter = PathArguments.AsString.class,
+      description = "tables root (paths.warehouse)")
   String warehouse;
 
   @Option(
