@@ -60,6 +60,7 @@ public record GatewayOptions(String warehouse, String host, int port, Map<String
           }
           conf.put(value.substring(0, eq), value.substring(eq + 1));
         }
+        case "--conf-file" -> conf.putAll(readConfFile(value));
         default -> throw new Invalid("Cannot start the gateway: unknown option " + flag);
       }
     }
@@ -69,6 +70,28 @@ public record GatewayOptions(String warehouse, String host, int port, Map<String
     GatewayOptions options = new GatewayOptions(warehouse, host, port, Map.copyOf(conf));
     options.checkAuthentication();
     return options;
+  }
+
+  /**
+   * Settings from a properties file, which is deleted once read: {@code ./clout serve} hands them
+   * over this way so that no credential shows on the process's command line.
+   */
+  static Map<String, String> readConfFile(String file) {
+    java.nio.file.Path path = java.nio.file.Path.of(file);
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.Reader in = java.nio.file.Files.newBufferedReader(path)) {
+      p.load(in);
+    } catch (java.io.IOException e) {
+      throw new Invalid("Cannot start the gateway: cannot read --conf-file " + file);
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(path);
+    } catch (java.io.IOException e) {
+      // The launcher also deletes it when it exits.
+    }
+    Map<String, String> conf = new LinkedHashMap<>();
+    p.stringPropertyNames().forEach(k -> conf.put(k, p.getProperty(k)));
+    return conf;
   }
 
   /** The HiveServer2 authentication mode configured (NONE by default). */

@@ -69,6 +69,19 @@ class GatewayOptionsTest {
   }
 
   @Test
+  void settingsCanComeFromAFileThatIsDeletedOnceRead() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("gateway", ".properties");
+    java.nio.file.Files.writeString(
+        file, "spark.hadoop.fs.s3a.secret.key=s3cr3t\nspark.sql.shuffle.partitions=3\n");
+    GatewayOptions o =
+        GatewayOptions.parse(List.of("--warehouse", "/w", "--conf-file", file.toString()));
+    assertThat(o.conf())
+        .containsEntry("spark.hadoop.fs.s3a.secret.key", "s3cr3t")
+        .containsEntry("spark.sql.shuffle.partitions", "3");
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
   void statementsAreNamedInTheWordsOfSql() {
     assertThat(ReadOnly.statement("AppendData")).isEqualTo("INSERT");
     assertThat(ReadOnly.statement("InsertIntoHadoopFsRelationCommand")).isEqualTo("INSERT");

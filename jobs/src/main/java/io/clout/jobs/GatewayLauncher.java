@@ -45,12 +45,35 @@ public final class GatewayLauncher {
     }
     c.add("io.clout.gateway.Gateway");
     c.addAll(List.of("--warehouse", warehouse, "--host", host, "--port", String.valueOf(port)));
-    conf.forEach(
-        (k, v) -> {
-          c.add("--conf");
-          c.add(k + "=" + v);
-        });
+    if (!conf.isEmpty()) {
+      c.add("--conf-file");
+      c.add(confFile(conf).toString());
+    }
     return c;
+  }
+
+  /**
+   * The settings in a file only this user can read, which the gateway deletes once read: on the
+   * command line, {@code ps} would show any credential among them to every user of the machine.
+   */
+  static Path confFile(Map<String, String> conf) {
+    try {
+      Path file =
+          Files.createTempFile(
+              "clout-gateway-",
+              ".properties",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
+      java.util.Properties p = new java.util.Properties();
+      p.putAll(conf);
+      try (var out = Files.newBufferedWriter(file)) {
+        p.store(out, "clout serve: read and deleted by the gateway");
+      }
+      return file;
+    } catch (IOException e) {
+      throw new CloutException("Cannot hand the settings to the gateway: " + e.getMessage(), e);
+    }
   }
 
   /** The {@code clout.jvm.flags} of the parent pom, as the launcher reads them. */
