@@ -40,6 +40,7 @@ import picocli.CommandLine.ParameterException;
       EvaluateCommand.class,
       BenchCommand.class,
       MaintainCommand.class,
+      ForgetCommand.class,
       SqlCommandLine.class,
       ServeCommand.class
     })
