@@ -65,13 +65,13 @@ public final class Pipeline {
       Map<Table, Long> before;
       try {
         before = versions(spark, config);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's exceptions are checked, and thrown unchecked from Scala
         throw new CloutException(
             "Day " + date + " failed before it changed anything: " + rootMessage(e), e);
       }
       try {
         return runLocked(spark, config, date, force, out);
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw undo(spark, config, date, before, e);
       }
     }
@@ -95,7 +95,7 @@ public final class Pipeline {
       CloutConfig config,
       LocalDate date,
       Map<Table, Long> before,
-      RuntimeException failure) {
+      Exception failure) {
     String cause = rootMessage(failure);
     List<String> restored = new ArrayList<>();
     try {
@@ -106,7 +106,7 @@ public final class Pipeline {
           restored.add(e.getKey().name());
         }
       }
-    } catch (RuntimeException undoFailed) {
+    } catch (Exception undoFailed) {
       return new CloutException(
           "Day "
               + date

@@ -27,11 +27,12 @@ public final class S3ProxyServer implements AutoCloseable {
   public static final String ACCESS_KEY = "clout-test";
   public static final String SECRET_KEY = "clout-test-secret";
 
-  private final Process process;
+  private final Path workDir;
   private final int port;
+  private Process process;
 
-  private S3ProxyServer(Process process, int port) {
-    this.process = process;
+  private S3ProxyServer(Path workDir, int port) {
+    this.workDir = workDir;
     this.port = port;
   }
 
@@ -55,23 +56,42 @@ public final class S3ProxyServer implements AutoCloseable {
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + data)
             + "\n");
+    S3ProxyServer server = new S3ProxyServer(workDir, port);
+    server.launch();
+    return server;
+  }
+
+  /** Starts the server process over the config and data folder in {@code workDir}. */
+  private void launch() throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar, "--properties", conf.toString()))
+    Path conf = workDir.resolve("s3proxy.conf");
+    process =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx256m",
+                    "-jar",
+                    System.getProperty("s3proxy.jar"),
+                    "--properties",
+                    conf.toString()))
             .redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("s3proxy.log").toFile())
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(workDir.resolve("s3proxy.log").toFile()))
             .start();
-    S3ProxyServer server = new S3ProxyServer(p, port);
     long deadline = System.currentTimeMillis() + 60_000;
-    while (!server.answers()) {
-      if (!p.isAlive() || System.currentTimeMillis() > deadline) {
-        server.close();
+    while (!answers()) {
+      if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+        close();
         throw new IllegalStateException(
             "Cannot start S3Proxy: see " + workDir.resolve("s3proxy.log"));
       }
       Thread.sleep(200);
     }
-    return server;
+  }
+
+  /** Starts the server again on the same port and data after {@link #close()}: a recovery. */
+  public void restart() throws IOException, InterruptedException {
+    launch();
   }
 
   /** A TCP port free on 127.0.0.1 right now. */
@@ -88,6 +108,10 @@ public final class S3ProxyServer implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  public int port() {
+    return port;
   }
 
   public String endpoint() {
