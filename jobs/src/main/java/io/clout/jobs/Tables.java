@@ -185,7 +185,7 @@ public final class Tables {
           mentions BIGINT COMMENT 'mentions received',
           first_engagement_at TIMESTAMP COMMENT 'first engagement',
           last_engagement_at TIMESTAMP COMMENT 'last engagement',
-          engagers ARRAY<STRUCT<person_id: STRING, account_id: STRING, network: STRING, types: ARRAY<STRING>, engagements: BIGINT, score: DOUBLE>> COMMENT 'everyone who engaged, highest score first, with their scores.score that day'
+          engagers ARRAY<STRUCT<person_id: STRING, account_id: STRING, network: STRING, types: ARRAY<STRING>, engagements: BIGINT, score: DOUBLE>> COMMENT 'who engaged, highest score first (at most moments.max-engagers; distinct_engagers counts all), with their scores.score that day'
           """,
           "score_date",
           "score_date",

@@ -138,10 +138,14 @@ public record CloutConfig(
    * @param topK posts kept per person and day
    * @param unansweredMinScore an engager scoring at least this is an influencer to answer...
    * @param unansweredMargin ...or at least the person's own score plus this, whichever is larger
+   * @param maxEngagers engagers listed per moment, highest score first ({@code distinct_engagers}
+   *     still counts them all): a post with a million engagers must not make a row of a million
    */
-  public record Moments(int topK, double unansweredMinScore, double unansweredMargin) {
+  public record Moments(
+      int topK, double unansweredMinScore, double unansweredMargin, int maxEngagers) {
     public Moments {
       require(topK >= 1, "moments.top-k must be at least 1");
+      require(maxEngagers >= 1, "moments.max-engagers must be at least 1");
     }
   }
 

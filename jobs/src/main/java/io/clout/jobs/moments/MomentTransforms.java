@@ -79,8 +79,17 @@ public final class MomentTransforms {
                 sort_array(collect_set("type")).as("types"),
                 count(lit(1)).as("engagements"),
                 max("engager_score").as("score"));
+    // Only the highest-scoring engagers of a post are listed: ranked by a window, which sorts with
+    // spilling, so a post with a million engagers costs a sort, not a million-element row.
     Dataset<Row> engagers =
         perEngager
+            .withColumn(
+                "_rank",
+                row_number()
+                    .over(
+                        Window.partitionBy("target_person", "network", "post_id")
+                            .orderBy(col("score").desc(), col("actor_person"))))
+            .where(col("_rank").leq(m.maxEngagers()))
             .groupBy(
                 col("target_person").as("_t"), col("network").as("_n"), col("post_id").as("_p"))
             .agg(

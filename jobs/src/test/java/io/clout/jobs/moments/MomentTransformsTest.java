@@ -107,6 +107,23 @@ class MomentTransformsTest {
   }
 
   @Test
+  void aMomentListsAtMostMaxEngagersTheHighestScoringFirstButCountsThemAll() {
+    CloutConfig capped =
+        ConfigLoader.load(
+            null,
+            Map.of("scoring.model-version", "clout-1", "moments.max-engagers", "2"),
+            Map.of());
+    Row p2 =
+        MomentTransforms.moments(events, scores, DAY, capped.scoring(), capped.moments())
+            .where(col("post_id").equalTo("p2"))
+            .head();
+    assertThat(p2.<Long>getAs("distinct_engagers")).isEqualTo(3L);
+    assertThat(p2.getList(p2.fieldIndex("engagers")))
+        .extracting(r -> ((Row) r).<String>getAs("person_id"))
+        .containsExactly("twitter:L1", "twitter:L2");
+  }
+
+  @Test
   void outreachSaysWhoAnswered() {
     List<Row> out =
         MomentTransforms.outreach(events, scores, DAY)
