@@ -202,6 +202,16 @@ public final class Forget {
             p -> {
               throw new CloutException("Cannot forget the person: " + p);
             });
+    // The warehouse's run lock, as a daily run takes it: no day writes while the erasure runs
+    // (a day that read identities before it would write the person back). Not for a dry run,
+    // which writes nothing; the lock names the run "forget", never the person.
+    try (RunLock lock = dryRun ? null : RunLock.acquire(spark, config, "forget")) {
+      return erase(spark, config, person, dryRun, out);
+    }
+  }
+
+  private static Erasure erase(
+      SparkSession spark, CloutConfig config, String person, boolean dryRun, PrintStream out) {
     Subject subject = resolve(Tables.read(spark, config, Tables.IDENTITIES), person);
     out.println(
         "forget: "

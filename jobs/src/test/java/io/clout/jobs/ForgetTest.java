@@ -521,6 +521,19 @@ class ForgetTest {
   }
 
   @Test
+  void anErasureStopsWhileAnotherRunWritesTheWarehouseButADryRunReadsOn() {
+    CloutConfig busy = config(tmp.resolve("raw-unused"), tmp.resolve("wh-busy"));
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    try (RunLock day = RunLock.acquire(spark, busy, "daily " + D1)) {
+      assertThatThrownBy(() -> Forget.run(spark, busy, "p1", false, quiet))
+          .isInstanceOf(CloutException.class)
+          .hasMessageStartingWith(
+              "Cannot start forget: another Clout run is writing this warehouse (");
+      assertThat(Forget.run(spark, busy, "p1", true, quiet).tables()).isEmpty();
+    }
+  }
+
+  @Test
   void aPersonIdResolvesToEveryLinkedAccountAndAnUnmappedAccountToItself() {
     Dataset<Row> identities =
         TestSpark.df(
