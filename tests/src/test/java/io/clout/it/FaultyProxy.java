@@ -26,8 +26,12 @@ final class FaultyProxy implements AutoCloseable {
   private volatile Predicate<String> fail = line -> false;
   private volatile int failuresLeft = Integer.MAX_VALUE;
   private volatile long delayMs;
+  private final AtomicInteger slowLeft = new AtomicInteger();
+  private final java.util.Queue<Integer> statuses =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger failed = new AtomicInteger();
+  final AtomicInteger slowed = new AtomicInteger();
 
   /** Every request line seen, in order. */
   final java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -48,13 +52,24 @@ final class FaultyProxy implements AutoCloseable {
     fail = requestLine;
   }
 
-  void delay(long ms) {
+  /** Delays the answers to the next {@code times} requests by {@code ms}. */
+  void slow(long ms, int times) {
     delayMs = ms;
+    slowLeft.set(times);
+  }
+
+  /** Answers the next requests, one each, with these statuses (such as 500 or 503). */
+  void answer(int... statuses) {
+    for (int status : statuses) {
+      this.statuses.add(status);
+    }
   }
 
   void heal() {
     fail = line -> false;
     delayMs = 0;
+    slowLeft.set(0);
+    statuses.clear();
   }
 
   private void acceptLoop() {
@@ -79,19 +94,29 @@ final class FaultyProxy implements AutoCloseable {
       String requestLine = text.substring(0, text.indexOf("\r\n"));
       requests.incrementAndGet();
       lines.add(requestLine);
-      if (delayMs > 0) {
+      if (slowLeft.getAndDecrement() > 0) {
+        slowed.incrementAndGet();
         Thread.sleep(delayMs);
       }
-      if (fail.test(requestLine) && failuresLeft > 0) {
+      Integer status = statuses.poll();
+      if (status == null && fail.test(requestLine) && failuresLeft > 0) {
         failuresLeft--;
+        status = 503;
+      }
+      if (status != null) {
         failed.incrementAndGet();
         String body =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ServiceUnavailable</Code>"
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                + (status == 503 ? "ServiceUnavailable" : "InternalError")
+                + "</Code>"
                 + "<Message>injected by the test</Message></Error>";
         client
             .getOutputStream()
             .write(
-                ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\n"
+                ("HTTP/1.1 "
+                        + status
+                        + (status == 503 ? " Service Unavailable" : " Internal Server Error")
+                        + "\r\nContent-Type: application/xml\r\n"
                         + "Content-Length: "
                         + body.length()
                         + "\r\nConnection: close\r\n\r\n"

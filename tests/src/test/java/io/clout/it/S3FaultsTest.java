@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daily run against object storage that fails: the real S3 server behind a proxy that answers
- * 503 on purpose, and the server itself stopped in the middle of a run and started again. s3a
- * retries a bounded number of times (set below, as conf/s3.yaml sets it for production); then the
- * run fails with a clear error and every table is as it was before the run.
+ * 500 and 503 on purpose or late, and the server itself stopped in the middle of a run and started
+ * again. s3a retries a bounded number of times (set below, as conf/s3.yaml sets it for production);
+ * then the run fails with a clear error and every table is as it was before the run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3FaultsTest {
@@ -114,10 +114,14 @@ class S3FaultsTest {
 
   @Test
   @Order(1)
-  void aFewServiceUnavailableAnswersAreRetriedAndTheDayCompletes() {
+  void errorAndSlowAnswersAreRetriedOrWaitedForAndTheDayCompletes() {
+    // Two 500s and three 503s, and the first ten answers two seconds late.
+    proxy.answer(500, 500);
     proxy.fail(line -> true, 3);
+    proxy.slow(2000, 10);
     Pipeline.DailyReport day1 = Pipeline.runDay(spark, config, DAY1, false, quiet());
-    assertThat(proxy.failed.get()).as("503s answered").isEqualTo(3);
+    assertThat(proxy.failed.get()).as("500s and 503s answered").isEqualTo(5);
+    assertThat(proxy.slowed.get()).as("slow answers").isEqualTo(10);
     assertThat(day1.status()).isEqualTo("complete");
     assertThat(day1.score().scored()).isPositive();
     proxy.heal();
