@@ -15,7 +15,6 @@ import io.clout.jobs.generate.Generator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,33 +105,22 @@ class CrashSafetyTest {
    */
   static List<String> killDuring(Path warehouse, Predicate<String> killWhen, long delayMs)
       throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(
-                a ->
-                    a.startsWith("--add-opens")
-                        || a.startsWith("-D") && !a.startsWith("-Dsurefire"))
-            .toList());
-    command.addAll(
-        List.of(
-            "-Xmx2g",
-            "-Dclout.home=" + System.getProperty("clout.repo.root"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.clout.jobs.Main",
-            "daily",
-            "--date",
-            DAY2.toString(),
-            "--raw",
-            raw.toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--conf",
-            "spark.sql.shuffle.partitions=2",
-            "--conf",
-            "spark.ui.enabled=false"));
+    List<String> command =
+        CloutJvm.command(
+            "2g",
+            List.of(),
+            List.of(
+                "daily",
+                "--date",
+                DAY2.toString(),
+                "--raw",
+                raw.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--conf",
+                "spark.sql.shuffle.partitions=2",
+                "--conf",
+                "spark.ui.enabled=false"));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<String> seen = new ArrayList<>();
     try (BufferedReader out =

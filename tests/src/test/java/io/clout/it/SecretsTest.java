@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.generate.Generator;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,42 +54,30 @@ class SecretsTest {
                 "appender.console.target = SYSTEM_ERR",
                 "appender.console.layout.type = PatternLayout",
                 "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n"));
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(
-                a ->
-                    a.startsWith("--add-opens")
-                        || a.startsWith("-D") && !a.startsWith("-Dsurefire"))
-            .toList());
-    command.addAll(
-        List.of(
-            "-Xmx1500m",
-            "-Dclout.home=" + System.getProperty("clout.repo.root"),
-            "-Dlog4j2.configurationFile=" + log4j,
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.clout.jobs.Main",
-            "daily",
-            "--date",
-            DAY.toString(),
-            "--env",
-            "s3",
-            "--raw",
-            "s3a://clout/raw",
-            "--set",
-            "spark.master=local[2]",
-            "--conf",
-            "spark.sql.shuffle.partitions=2",
-            "--conf",
-            "spark.eventLog.enabled=true",
-            "--conf",
-            "spark.eventLog.dir=" + events.toUri(),
-            // Spark 4 compresses event logs by default; plain text is what can be searched.
-            "--conf",
-            "spark.eventLog.compress=false"));
-    command.addAll(args);
+    List<String> clout =
+        new ArrayList<>(
+            List.of(
+                "daily",
+                "--date",
+                DAY.toString(),
+                "--env",
+                "s3",
+                "--raw",
+                "s3a://clout/raw",
+                "--set",
+                "spark.master=local[2]",
+                "--conf",
+                "spark.sql.shuffle.partitions=2",
+                "--conf",
+                "spark.eventLog.enabled=true",
+                "--conf",
+                "spark.eventLog.dir=" + events.toUri(),
+                // Spark 4 compresses event logs by default; plain text is what can be searched.
+                "--conf",
+                "spark.eventLog.compress=false"));
+    clout.addAll(args);
+    List<String> command =
+        CloutJvm.command("1500m", List.of("-Dlog4j2.configurationFile=" + log4j), clout);
     Path cwd = Files.createDirectories(tmp.resolve(name + "-cwd"));
     ProcessBuilder pb =
         new ProcessBuilder(command)
