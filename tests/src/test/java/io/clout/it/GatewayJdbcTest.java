@@ -135,10 +135,16 @@ class GatewayJdbcTest {
   static Process start(
       String warehouse, String host, int port, Map<String, String> conf, String log)
       throws IOException {
+    return start(warehouse, host, port, conf, tmp.resolve(log));
+  }
+
+  /** The gateway as {@code ./clout serve} starts it; its output in {@code log}.out and .err. */
+  static Process start(String warehouse, String host, int port, Map<String, String> conf, Path log)
+      throws IOException {
     Path home = Path.of(System.getProperty("clout.home"));
     return new ProcessBuilder(GatewayLauncher.command(home, warehouse, host, port, conf))
-        .redirectOutput(tmp.resolve(log + ".out").toFile())
-        .redirectError(tmp.resolve(log + ".err").toFile())
+        .redirectOutput(Path.of(log + ".out").toFile())
+        .redirectError(Path.of(log + ".err").toFile())
         .start();
   }
 

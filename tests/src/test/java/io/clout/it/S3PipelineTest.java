@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
+import io.clout.jobs.Catalog;
 import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
@@ -13,23 +14,35 @@ import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
 import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.score.ScoreReport;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Generated logs in a real S3-compatible server, ingested through s3a into Delta tables that live
  * in the same server. Expected counts come from the generator's own manifest, not from ingest.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3PipelineTest {
   static final LocalDate DAY1 = LocalDate.parse("2026-03-01");
   static final LocalDate DAY2 = DAY1.plusDays(1);
@@ -85,6 +98,7 @@ class S3PipelineTest {
   }
 
   @Test
+  @Order(1)
   void ingestsFromS3IntoDeltaOnS3WithReconciledCountsDedupeAndQuarantine() {
     IngestReport r1 = IngestJob.run(spark, config, DAY1);
     String d1 = DAY1.toString();
@@ -140,6 +154,56 @@ class S3PipelineTest {
   }
 
   /** Engagement key counts over the whole table. */
+  /**
+   * {@code ./clout serve} on this s3a warehouse: the gateway (Spark 3.5, hadoop-aws 3.3) reads the
+   * Delta tables from the S3 server and answers over JDBC what this JVM reads.
+   */
+  @Test
+  @Order(2)
+  void theJdbcGatewayServesTheWarehouseOnS3() throws Exception {
+    Catalog.publish(spark, config);
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", "local[2]");
+    conf.put("spark.sql.shuffle.partitions", "2");
+    s3.s3aSettings().forEach((k, v) -> conf.put("spark.hadoop." + k, v));
+    Process gateway =
+        GatewayJdbcTest.start(
+            config.paths().warehouse(), "127.0.0.1", port, conf, tmp.resolve("gateway"));
+    try {
+      GatewayJdbcTest.awaitReady(gateway, tmp.resolve("gateway.out"), tmp.resolve("gateway.err"));
+      String sql =
+          "SELECT person_id, CAST(score_date AS STRING), CAST(score AS STRING) FROM scores";
+      List<String> expected = new ArrayList<>();
+      for (Row r :
+          spark
+              .read()
+              .format("delta")
+              .load(Tables.path(config, Tables.SCORES))
+              .selectExpr("person_id", "CAST(score_date AS STRING)", "CAST(score AS STRING)")
+              .collectAsList()) {
+        expected.add(r.mkString("|"));
+      }
+      List<String> served = new ArrayList<>();
+      try (Connection c =
+              DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + port + "/default", "bi", "");
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(sql)) {
+        while (rs.next()) {
+          served.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+        }
+      }
+      assertThat(expected).isNotEmpty();
+      assertThat(served).containsExactlyInAnyOrderElementsOf(expected);
+    } finally {
+      gateway.destroy();
+      gateway.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   static final class Dataset {
     long rows() {
       return spark.read().format("delta").load(Tables.path(config, Tables.ENGAGEMENTS)).count();
