@@ -4,7 +4,7 @@
   connects (hive://user@host:port/default), lists the tables and views and reads current_scores
   and a curated view, and a write from that connection is refused;
 - Spark Connect (./clout serve --connect, Spark 4.2) answers the same counts, time travel
-  included;
+  included, and refuses writes (SQL and DataFrame);
 - delta-rs (the `deltalake` package, a second Delta implementation with no JVM) reads `scores` at
   its latest version and at an earlier one, and every other table, and returns the same rows as
   Spark (the gateway's Spark 3.5 over JDBC, time travel included).
@@ -178,6 +178,32 @@ def main():
             finally:
                 remote.stop()
 
+        def spark_connect_refuses_writes():
+            from pyspark.sql import SparkSession
+
+            remote = SparkSession.builder.remote(f"sc://127.0.0.1:{connect_port}").getOrCreate()
+            before = DeltaTable(str(warehouse / "scores")).version()
+            try:
+                attempts = {
+                    "INSERT": lambda: remote.sql(
+                        "INSERT INTO scores SELECT * FROM scores LIMIT 1").collect(),
+                    "DataFrame save": lambda: remote.range(1).write.format("delta").mode(
+                        "append").save(str(warehouse / "scores")),
+                    "CREATE TABLE": lambda: remote.sql(
+                        "CREATE TABLE bi_copy AS SELECT * FROM scores").collect(),
+                }
+                for what, attempt in attempts.items():
+                    try:
+                        attempt()
+                    except Exception as e:
+                        assert "read-only" in str(e), f"{what}: {str(e)[:300]}"
+                        continue
+                    raise AssertionError(f"{what} over Spark Connect was not refused")
+                assert remote.sql("SELECT count(*) AS n FROM scores").collect()[0]["n"] > 0
+            finally:
+                remote.stop()
+            assert DeltaTable(str(warehouse / "scores")).version() == before, "scores changed"
+
         check("SQLAlchemy (hive://) lists the tables and views with their columns",
               lists_tables_and_views)
         check("PyHive reads current_scores and current_score_changes", reads_current_scores)
@@ -189,6 +215,8 @@ def main():
         check("delta-rs reads every table with Spark's row count", delta_rs_reads_every_table)
         check("Spark Connect (sc://) serves the same tables and views, time travel included",
               spark_connect_serves_the_same_names)
+        check("a write over Spark Connect (SQL or DataFrame) is refused, the table unchanged",
+              spark_connect_refuses_writes)
     finally:
         engine.dispose()
         stop(proc)

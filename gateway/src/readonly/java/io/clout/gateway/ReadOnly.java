@@ -21,6 +21,10 @@ import scala.runtime.BoxedUnit;
  * write Spark or Delta adds later is refused too; {@code reflect}/{@code java_method} are refused
  * because they call any static Java method. The gateway registers its catalog on its own thread
  * with {@link #bypass}.
+ *
+ * <p>One source for both endpoints: the gateway compiles it against Spark 3.5 and the jobs module
+ * (for {@code ./clout serve --connect}, Spark 4.2) against Spark 4.2, from {@code
+ * gateway/src/readonly/java}.
  */
 public final class ReadOnly extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
   /** Metadata commands a BI tool issues; every other command is refused. */
@@ -44,8 +48,8 @@ public final class ReadOnly extends AbstractFunction1<SparkSessionExtensions, Bo
     }
   }
 
-  /** Runs {@code body} on this thread with the check off: the gateway's own catalog set-up. */
-  static void bypass(Runnable body) {
+  /** Runs {@code body} on this thread with the check off: the endpoint's own catalog set-up. */
+  public static void bypass(Runnable body) {
     BYPASS.set(true);
     try {
       body.run();

@@ -1,6 +1,7 @@
 package io.clout.jobs.cli;
 
 import io.clout.common.config.CloutConfig;
+import io.clout.gateway.ReadOnly;
 import io.clout.jobs.Catalog;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.GatewayLauncher;
@@ -8,6 +9,7 @@ import io.clout.jobs.SparkSessions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
       spark.sparkConf.put("spark.plugins", CONNECT_PLUGIN);
       spark.sparkConf.put("spark.connect.grpc.binding.address", host);
       spark.sparkConf.put("spark.connect.grpc.binding.port", String.valueOf(connectPort));
+      // Spark Connect clients are BI users too: the gateway's read-only check rule, which also
+      // sees DataFrame writes (df.write.save) since they are analysed as commands.
+      spark.sparkConf.put(
+          "spark.sql.extensions",
+          "io.delta.sql.DeltaSparkSessionExtension," + ReadOnly.class.getName());
     }
     CloutConfig config = spark.load(Map.of());
     SparkSession session = SparkSessions.create(config, "clout-serve");
@@ -70,7 +77,8 @@ final class ServeCommand implements Callable<Integer> {
     try {
       String warehouse = qualified(session, config.paths().warehouse());
       // The gateway reads the catalog file only: bring it in line with the warehouse first.
-      List<String> names = Catalog.publish(session, config).names();
+      List<String> names = new ArrayList<>();
+      ReadOnly.bypass(() -> names.addAll(Catalog.publish(session, config).names()));
       if (names.isEmpty()) {
         throw new CloutException(
             "Cannot serve "
@@ -79,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
                 + " (or give --warehouse)");
       }
       if (connect) {
-        Catalog.registerShared(session, config);
+        ReadOnly.bypass(() -> Catalog.registerShared(session, config));
         System.out.println(
             "clout serve: "
                 + names.size()
@@ -107,7 +115,8 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * What the gateway JVM gets: the Hadoop settings of the configuration (s3a and the like) and
-   * every {@code --conf} given, except this JVM's Spark Connect settings.
+   * every {@code --conf} given, except this JVM's Spark Connect settings and its SQL extensions
+   * (the gateway sets its own).
    */
   Map<String, String> gatewayConf(CloutConfig config) {
     Map<String, String> conf = new LinkedHashMap<>();
@@ -122,7 +131,9 @@ final class ServeCommand implements Callable<Integer> {
             });
     spark.sparkConf.forEach(
         (k, v) -> {
-          if (!k.equals("spark.plugins") && !k.startsWith("spark.connect.")) {
+          if (!k.equals("spark.plugins")
+              && !k.startsWith("spark.connect.")
+              && !k.equals("spark.sql.extensions")) {
             conf.put(k, v);
           }
         });
