@@ -114,7 +114,16 @@ public final class Bench {
                 round((double) last.lines() / first.lines())),
             workloads.stream().mapToLong(BenchResult.Workload::peakHeapBytes).max().orElse(0),
             workloads,
-            List.of());
+            List.of(),
+            propagation.distributed(),
+            round((double) last.ingestWarmEventsPerS() / last.plainJsonToDeltaEventsPerS()),
+            // The first day in this JVM is the cold one: its ingest against its own plain write.
+            round((double) first.ingestEventsPerS() / first.plainJsonToDeltaEventsPerS()),
+            round(last.dailyS() / last.plainJsonToDeltaS()),
+            round(last.scoreS() / last.plainJsonToDeltaS()),
+            round(last.momentsS() / last.plainJsonToDeltaS()),
+            propagation.vsSingleThread().ratioStringIds(),
+            round(propagation.distributed().seconds() / propagation.vsGraphx().graphxBestS()));
     BenchResult result = measured.withTargets(BenchReport.targets(measured));
     Reports.write(spark, out.resolve("bench.json").toString(), result);
     Files.createDirectories(report.toAbsolutePath().getParent());
@@ -218,7 +227,10 @@ public final class Bench {
    * vertex has an out-edge (a ring through all ids), so GraphX's sink correction does nothing.
    */
   /** Clout's propagation against GraphX and against the single-thread floor. */
-  record Propagation(BenchResult.VsGraphx vsGraphx, BenchResult.VsSingleThread vsSingleThread) {}
+  record Propagation(
+      BenchResult.VsGraphx vsGraphx,
+      BenchResult.VsSingleThread vsSingleThread,
+      BenchResult.Distributed distributed) {}
 
   static Propagation propagation(SparkSession spark, Plan plan, PrintStream log) {
     long v = plan.vertices();
@@ -319,6 +331,32 @@ public final class Bench {
           "Cannot compare propagation with GraphX: they disagree (" + agreement + ")");
     }
 
+    // The distributed path, as a day above scoring.local-max-edges runs it: same graph, same
+    // fixed iterations, string ids.
+    t = System.nanoTime();
+    Dataset<Row> distributed =
+        Propagator.distributed(edges.select("src", "dst", "p"), fixed)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    distributed.count();
+    double distributedS = seconds(t);
+    Row distributedAgreement =
+        distributed
+            .join(
+                graphxRanks,
+                distributed.col("person_id").equalTo(graphxRanks.col("id").cast("string")))
+            .selectExpr("count(*) n", "max(abs(rank - graphxRank)) diff", "max(iterations) it")
+            .first();
+    if (distributedAgreement.getLong(0) != v || distributedAgreement.getDouble(1) > 1e-6) {
+      throw new CloutException(
+          "Cannot compare the distributed propagation with GraphX: they disagree ("
+              + distributedAgreement
+              + ")");
+    }
+    distributed.unpersist();
+    log.printf(
+        "bench: Clout distributed propagation %.1f s, max difference to GraphX %.2e%n",
+        distributedS, distributedAgreement.getDouble(1));
+
     t = System.nanoTime();
     int[][] arrays = intEdges(edges, m);
     double loadS = seconds(t);
@@ -364,7 +402,11 @@ public final class Bench {
             round(loadS),
             round(cloutS / (loadS + floorS)),
             floorDiff,
-            graph));
+            graph),
+        new BenchResult.Distributed(
+            round(distributedS),
+            distributedAgreement.getInt(2),
+            distributedAgreement.getDouble(1)));
   }
 
   /** GraphX's ranks as rows, to join with Clout's. */

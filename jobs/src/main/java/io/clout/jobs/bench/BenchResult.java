@@ -20,7 +20,15 @@ public record BenchResult(
     @JsonProperty("scaling_10m_over_1m") Scaling scaling,
     long peakHeapBytes,
     List<Workload> workloads,
-    List<Target> targets) {
+    List<Target> targets,
+    Distributed distributedPropagation,
+    double ingestVsPlainWrite,
+    double ingestColdVsPlainWrite,
+    double dailyVsPlainWrite,
+    double scoreVsPlainWrite,
+    double momentsVsPlainWrite,
+    double propagationDailyIdsVsSingleThread,
+    double distributedVsGraphx) {
 
   public record Machine(
       int cores,
@@ -77,6 +85,12 @@ public record BenchResult(
       double maxAbsDifference,
       Graph graph) {}
 
+  /**
+   * {@code Propagator.distributed} (the path above {@code scoring.local-max-edges}) on the bench
+   * graph with string ids, as the daily job passes person ids.
+   */
+  public record Distributed(double seconds, int iterations, double maxAbsDifferenceToGraphx) {}
+
   public record IngestCold(long events, double seconds, long eventsPerS) {}
 
   public record Scaling(double ratio, long smallEvents, long largeEvents, double sizeRatio) {}
@@ -102,6 +116,14 @@ public record BenchResult(
         scaling,
         peakHeapBytes,
         workloads,
-        judged);
+        judged,
+        distributedPropagation,
+        ingestVsPlainWrite,
+        ingestColdVsPlainWrite,
+        dailyVsPlainWrite,
+        scoreVsPlainWrite,
+        momentsVsPlainWrite,
+        propagationDailyIdsVsSingleThread,
+        distributedVsGraphx);
   }
 }

@@ -55,14 +55,27 @@ class BenchTest {
             new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
             5L << 30,
             List.of(),
-            List.of());
+            List.of(),
+            new BenchResult.Distributed(2.25, 20, 1e-10),
+            0.8,
+            0.6,
+            6.0,
+            1.5,
+            2.5,
+            9.1,
+            0.9);
     List<BenchResult.Target> t = BenchReport.targets(result);
     assertThat(t)
         .extracting(BenchResult.Target::met)
-        .containsExactly(true, false, true, false, false);
+        .containsExactly(
+            true, false, true, false, false, false, true, false, true, false, false, true, false);
     assertThat(t.get(1).whyNot()).contains("12.50 s (9.10x the floor)");
     assertThat(t.get(0).whyNot()).isNull();
     assertThat(t.get(3).target()).contains("<= 11.0x");
+    assertThat(t.get(5).target()).contains("warm ingest >= 1.0x");
+    assertThat(t.get(5).measured()).isEqualTo(0.8);
+    assertThat(t.stream().filter(x -> !x.met()).map(BenchResult.Target::whyNot))
+        .doesNotContainNull();
   }
 
   @Test
@@ -80,7 +93,15 @@ class BenchTest {
             new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
             5L << 30,
             List.of(),
-            List.of());
+            List.of(),
+            new BenchResult.Distributed(2.25, 20, 1e-10),
+            0.8,
+            0.6,
+            6.0,
+            1.5,
+            2.5,
+            9.1,
+            0.9);
     var json = io.clout.jobs.Reports.JSON.readTree(io.clout.jobs.Reports.toJson(r));
     assertThat(
             json.path("propagation_vs_graphx").path("graphx_s_by_partitions").path("2").asDouble())
@@ -89,6 +110,15 @@ class BenchTest {
     assertThat(json.path("propagation_vs_single_thread").path("clout_string_ids_s").asDouble())
         .isEqualTo(12.5);
     assertThat(json.path("ingest_plain_json_to_delta_events_per_s").asLong()).isEqualTo(250_000L);
+    // Issue #18's ratios, one top-level number each.
+    assertThat(json.path("ingest_vs_plain_write").asDouble()).isEqualTo(0.8);
+    assertThat(json.path("ingest_cold_vs_plain_write").asDouble()).isEqualTo(0.6);
+    assertThat(json.path("daily_vs_plain_write").asDouble()).isEqualTo(6.0);
+    assertThat(json.path("score_vs_plain_write").asDouble()).isEqualTo(1.5);
+    assertThat(json.path("moments_vs_plain_write").asDouble()).isEqualTo(2.5);
+    assertThat(json.path("propagation_daily_ids_vs_single_thread").asDouble()).isEqualTo(9.1);
+    assertThat(json.path("distributed_vs_graphx").asDouble()).isEqualTo(0.9);
+    assertThat(json.path("distributed_propagation").path("seconds").asDouble()).isEqualTo(2.25);
     assertThat(io.clout.jobs.Reports.JSON.treeToValue(json, BenchResult.class)).isEqualTo(r);
   }
 }
