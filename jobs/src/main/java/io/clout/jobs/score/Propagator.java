@@ -1,11 +1,6 @@
 package io.clout.jobs.score;
 
-import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.bround;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import io.clout.common.scoring.Propagation;
 import java.util.ArrayList;
@@ -17,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.encoders.RowEncoder;
@@ -28,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids (long ids too, in
  * memory), on one of two paths that compute the same numbers: in memory on one executor when the
  * graph has at most {@code scoring.local-max-edges} edges (arrays, no shuffles per iteration), or
- * as a distributed join-and-aggregate loop with its lineage cut every {@code
+ * in blocks spread over the cluster ({@link BlockPropagation}) with its lineage cut every {@code
  * scoring.checkpoint-every} iterations. Returns (person_id, rank, iterations) for every node that
  * has an edge.
  */
@@ -125,10 +119,14 @@ public final class Propagator {
       return countingSort(n, dst, m, relabel, bySrc);
     }
 
-    private static int[] countingSort(int n, int[] key, int m, int[] relabel, int[] within) {
+    /**
+     * Edge indices (those of {@code within}, or 0..m-1) stably sorted by {@code key}, read through
+     * {@code relabel} when there is one.
+     */
+    static int[] countingSort(int n, int[] key, int m, int[] relabel, int[] within) {
       int[] start = new int[n + 1];
       for (int e = 0; e < m; e++) {
-        start[relabel[key[e]] + 1]++;
+        start[(relabel == null ? key[e] : relabel[key[e]]) + 1]++;
       }
       for (int v = 0; v < n; v++) {
         start[v + 1] += start[v];
@@ -136,7 +134,7 @@ public final class Propagator {
       int[] out = new int[m];
       for (int k = 0; k < m; k++) {
         int e = within == null ? k : within[k];
-        out[start[relabel[key[e]]]++] = e;
+        out[start[relabel == null ? key[e] : relabel[key[e]]]++] = e;
       }
       return out;
     }
@@ -272,51 +270,11 @@ public final class Propagator {
   }
 
   /**
-   * The same rank as a distributed loop: each iteration joins ranks to edges on src and sums into
-   * dst. The mean absolute change is the convergence test, and every {@code checkpointEvery}
-   * iterations the ranks are checkpointed so the plan does not grow with the iterations.
+   * The same rank on {@link BlockPropagation}'s blocks: for graphs beyond one executor. String ids.
+   * The mean absolute change is the convergence test, and every {@code checkpointEvery} iterations
+   * the ranks are checkpointed so the plan does not grow with the iterations.
    */
   public static Dataset<Row> distributed(Dataset<Row> edges, Settings s) {
-    Dataset<Row> e = edges.select(col("src"), col("dst"), col("p")).repartition(col("src")).cache();
-    Dataset<Row> nodes =
-        e.select(col("src").as("id")).union(e.select(col("dst").as("id"))).distinct().cache();
-    long n = nodes.count();
-    Dataset<Row> ranks = nodes.withColumn("r", lit(1.0)).localCheckpoint();
-    int it = 0;
-    while (it < s.maxIterations()) {
-      Dataset<Row> contributions =
-          e.join(ranks, col("src").equalTo(col("id")))
-              .groupBy(col("dst"))
-              .agg(sum(col("p").multiply(col("r"))).as("in"));
-      Dataset<Row> next =
-          nodes
-              .join(contributions, col("id").equalTo(col("dst")), "left")
-              .select(
-                  col("id"),
-                  lit(1 - s.damping())
-                      .plus(lit(s.damping()).multiply(coalesce(col("in"), lit(0.0))))
-                      .as("r"));
-      it++;
-      // Cut the lineage regularly; the change below would otherwise recompute every iteration.
-      next = it % s.checkpointEvery() == 0 ? next.localCheckpoint() : next.cache();
-      double change =
-          next.as("n")
-                  .join(ranks.as("o"), col("n.id").equalTo(col("o.id")))
-                  .agg(sum(abs(col("n.r").minus(col("o.r")))))
-                  .as(Encoders.DOUBLE())
-                  .first()
-              / Math.max(1, n);
-      ranks.unpersist();
-      ranks = next;
-      if (change < s.tolerance()) {
-        break;
-      }
-    }
-    e.unpersist();
-    nodes.unpersist();
-    // Sums over shuffled rows come in no fixed order; rounding far below any visible digit keeps
-    // reruns bit-identical.
-    return ranks.select(
-        col("id").as("person_id"), bround(col("r"), 12).as("rank"), lit(it).as("iterations"));
+    return BlockPropagation.ranks(edges, s);
   }
 }

@@ -172,6 +172,35 @@ class PropagatorTest {
   }
 
   @Test
+  void theDistributedPathRunsAHundredIterationsOverFiveBlocksLikeTheInMemoryPath() {
+    // Nodes with no in-edge and no out-edge too; five input partitions make five blocks.
+    Dataset<Row> edges =
+        unweightedEdges()
+            .union(
+                spark.createDataFrame(
+                    List.of(
+                        RowFactory.create("only-out", "n1", 0.5),
+                        RowFactory.create("n2", "only-in", 0.25)),
+                    EDGES))
+            .repartition(5);
+    Propagator.Settings s = new Propagator.Settings(0.85, 0, 100, 10, 0);
+    Map<String, Double> local = new HashMap<>();
+    Propagator.inMemory(edges, s)
+        .collectAsList()
+        .forEach(r -> local.put(r.getString(0), r.getDouble(1)));
+    List<Row> distributed = Propagator.distributed(edges, s).orderBy("person_id").collectAsList();
+    assertThat(distributed).hasSize(N + 2);
+    assertThat(distributed.get(0).<Integer>getAs("iterations")).isEqualTo(100);
+    distributed.forEach(
+        r -> assertThat(r.getDouble(1)).isCloseTo(local.get(r.getString(0)), within(1e-9)));
+    assertThat(local.get("only-out")).isCloseTo(0.15, within(1e-12));
+    // The same blocks fed in another order sum in the same order: the same bits.
+    Dataset<Row> reordered = edges.orderBy(org.apache.spark.sql.functions.rand(3)).repartition(5);
+    assertThat(Propagator.distributed(reordered, s).orderBy("person_id").collectAsList())
+        .isEqualTo(distributed);
+  }
+
+  @Test
   void bothPathsStopAtTheSameToleranceWithTheSameRanks() {
     Propagator.Settings s = new Propagator.Settings(0.85, 1e-4, 100, 10, 0);
     Map<String, Double> local = new HashMap<>();
