@@ -82,6 +82,7 @@ class GatewayJdbcTest {
   static CloutConfig config;
   static Process gateway;
   static String url;
+  static List<String> servedBeforeTheSecondDay;
 
   @BeforeAll
   static void buildTheWarehouseAndStartTheGateway() throws Exception {
@@ -98,7 +99,8 @@ class GatewayJdbcTest {
                     Path.of(System.getProperty("clout.repo.root"), "conf", "perks.yaml")
                         .toString()),
             Map.of());
-    Pipeline.runRange(spark, config, START, LAST, false, System.out);
+    // One day before the gateway starts; the second is written while it serves (see below).
+    Pipeline.runRange(spark, config, START, START, false, System.out);
 
     Path passwords = tmp.resolve("bi-users");
     Files.writeString(
@@ -117,6 +119,8 @@ class GatewayJdbcTest {
     gateway = start(tmp.resolve("wh").toString(), "127.0.0.1", port, conf, "gateway");
     awaitReady(gateway, tmp.resolve("gateway.out"), tmp.resolve("gateway.err"));
     url = "jdbc:hive2://127.0.0.1:" + port + "/default";
+    servedBeforeTheSecondDay = jdbc("SELECT count(*) FROM scores");
+    Pipeline.runRange(spark, config, LAST, LAST, false, System.out);
   }
 
   @AfterAll
@@ -309,6 +313,19 @@ class GatewayJdbcTest {
             java.util.Arrays.stream(Tables.SCORE_DISTRIBUTION.schema().fieldNames())
                 .map(f -> f + ":" + Tables.SCORE_DISTRIBUTION.comment(f))
                 .toList());
+  }
+
+  @Test
+  void aDayWrittenWhileTheGatewayRunsIsServedWithoutARestart() throws Exception {
+    String query = "SELECT count(*), max(score_date) FROM scores";
+    List<String> served = jdbc(query);
+    assertThat(served).isEqualTo(inProcess(query));
+    String[] cells = served.get(0).split("\\|");
+    assertThat(cells[1]).isEqualTo(LAST.toString());
+    assertThat(Long.parseLong(cells[0]))
+        .isGreaterThan(Long.parseLong(servedBeforeTheSecondDay.get(0)));
+    assertThat(jdbc("SELECT DISTINCT score_date FROM current_scores"))
+        .containsExactly(LAST.toString());
   }
 
   @Test
