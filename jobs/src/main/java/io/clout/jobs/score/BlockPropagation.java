@@ -7,9 +7,11 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.TaskContext;
@@ -173,7 +175,7 @@ final class BlockPropagation {
 
     @Override
     public Iterator<Tuple2<Integer, Request>> call(Iterator<Tuple2<Integer, InEdge>> edges) {
-      List<String> sources = new ArrayList<>();
+      Set<String> sources = new HashSet<>();
       edges.forEachRemaining(e -> sources.add(e._2().src()));
       String[][] reads = reads(sources, blocks);
       int self = TaskContext.getPartitionId();
@@ -200,13 +202,28 @@ final class BlockPropagation {
 
     @Override
     public Iterator<Block> call(Iterator<InEdge> edgeRows, Iterator<Request> requestRows) {
-      List<InEdge> edges = new ArrayList<>();
-      edgeRows.forEachRemaining(edges::add);
+      // Ids numbered as first seen, so the strings are held once each, not once per edge.
+      Map<String, Integer> srcSeen = new HashMap<>();
+      Map<String, Integer> dstSeen = new HashMap<>();
+      int[] srcFirst = new int[1024];
+      int[] dstFirst = new int[1024];
+      double[] weight = new double[1024];
+      int m = 0;
+      while (edgeRows.hasNext()) {
+        InEdge e = edgeRows.next();
+        if (m == weight.length) {
+          srcFirst = Arrays.copyOf(srcFirst, 2 * m);
+          dstFirst = Arrays.copyOf(dstFirst, 2 * m);
+          weight = Arrays.copyOf(weight, 2 * m);
+        }
+        srcFirst[m] = srcSeen.computeIfAbsent(e.src(), k -> srcSeen.size());
+        dstFirst[m] = dstSeen.computeIfAbsent(e.dst(), k -> dstSeen.size());
+        weight[m++] = e.p();
+      }
       List<Request> requests = new ArrayList<>();
       requestRows.forEachRemaining(requests::add);
 
-      TreeSet<String> own = new TreeSet<>();
-      edges.forEach(e -> own.add(e.dst()));
+      TreeSet<String> own = new TreeSet<>(dstSeen.keySet());
       requests.forEach(q -> own.addAll(Arrays.asList(q.ids())));
       String[] nodes = own.toArray(new String[0]);
       int[][] sendTo = new int[blocks][];
@@ -216,22 +233,23 @@ final class BlockPropagation {
           sendTo[q.from()][i] = Arrays.binarySearch(nodes, q.ids()[i]);
         }
       }
+      int[] dstAt = new int[dstSeen.size()];
+      dstSeen.forEach((id, first) -> dstAt[first] = Arrays.binarySearch(nodes, id));
       // The slots this block reads, as its requests listed them (so Requests and Build agree).
-      String[][] reads = reads(edges.stream().map(InEdge::src).toList(), blocks);
+      String[][] reads = reads(srcSeen.keySet(), blocks);
       int[] slotStart = new int[blocks + 1];
-      Map<String, Integer> slot = new HashMap<>();
+      int[] slotOf = new int[srcSeen.size()];
       for (int j = 0; j < blocks; j++) {
         slotStart[j + 1] = slotStart[j] + reads[j].length;
         for (int i = 0; i < reads[j].length; i++) {
-          slot.put(reads[j][i], slotStart[j] + i);
+          slotOf[srcSeen.get(reads[j][i])] = slotStart[j] + i;
         }
       }
-      int m = edges.size();
       int[] dst = new int[m];
       int[] src = new int[m];
       for (int e = 0; e < m; e++) {
-        dst[e] = Arrays.binarySearch(nodes, edges.get(e).dst());
-        src[e] = slot.get(edges.get(e).src());
+        dst[e] = dstAt[dstFirst[e]];
+        src[e] = slotOf[srcFirst[e]];
       }
       // In-edges by (destination, source slot), whatever order the shuffle delivered them in.
       int[] order =
@@ -248,7 +266,7 @@ final class BlockPropagation {
         int e = order[k];
         offsets[dst[e] + 1]++;
         inSlot[k] = src[e];
-        inP[k] = edges.get(e).p();
+        inP[k] = weight[e];
       }
       for (int v = 0; v < nodes.length; v++) {
         offsets[v + 1] += offsets[v];
