@@ -37,6 +37,12 @@ import org.apache.spark.sql.SparkSession;
  * at any point leaves no table with half a day, and the next run redoes the day.
  */
 public final class Pipeline {
+  /**
+   * The Spark local property naming the Clout stage (ingest, score, moments, perks) whose jobs run;
+   * the jobs' description says the same, so the Spark UI and event logs show it.
+   */
+  public static final String STAGE_PROPERTY = "clout.stage";
+
   private Pipeline() {}
 
   /** One day's run: its fingerprint, each stage's report and duration, and the parameters. */

@@ -160,10 +160,14 @@ public final class Bench {
     IngestReport again;
     long peakLive;
     long peakUsed;
+    Map<String, BenchResult.SparkCost> sparkByStage;
     try (HeapWatch heap = HeapWatch.start()) {
       long t = System.nanoTime();
-      daily = Pipeline.runDay(spark, c, DAY, true, log);
-      dailyS = seconds(t);
+      try (SparkCosts costs = SparkCosts.start(spark.sparkContext())) {
+        daily = Pipeline.runDay(spark, c, DAY, true, log);
+        dailyS = seconds(t);
+        sparkByStage = costs.byStage();
+      }
       t = System.nanoTime();
       again = IngestJob.run(spark, c, DAY);
       warm = seconds(t);
@@ -195,7 +199,8 @@ public final class Bench {
             peakUsed,
             rss,
             round(plain),
-            Math.round(lines / plain));
+            Math.round(lines / plain),
+            sparkByStage);
     log.printf(
         "bench: %d lines: daily %.1f s, warm ingest %d lines/s, peak live heap %d MiB%n",
         lines, w.dailyS(), w.ingestWarmEventsPerS(), w.peakHeapBytes() >> 20);

@@ -58,7 +58,21 @@ public record BenchResult(
       long peakHeapUsedBytes,
       long peakRssBytes,
       double plainJsonToDeltaS,
-      long plainJsonToDeltaEventsPerS) {}
+      long plainJsonToDeltaEventsPerS,
+      Map<String, SparkCost> sparkByStage) {}
+
+  /**
+   * The Spark stages one Clout stage ran: how many, their tasks, the tasks' run time, and the bytes
+   * they shuffled, read from files and wrote.
+   */
+  public record SparkCost(
+      int sparkStages,
+      long tasks,
+      double taskS,
+      long shuffleReadBytes,
+      long shuffleWriteBytes,
+      long inputBytes,
+      long outputBytes) {}
 
   public record Graph(long vertices, long edges, int iterations, double damping) {}
 

@@ -1,15 +1,42 @@
 package io.clout.jobs.bench;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.clout.common.scoring.Propagation;
+import io.clout.jobs.Pipeline;
+import io.clout.jobs.TestSpark;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 class BenchTest {
+  @Test
+  void sparkCostsSumEveryStageUnderTheCloutStageThatRanIt() {
+    SparkSession spark = TestSpark.spark();
+    SparkContext sc = spark.sparkContext();
+    try (SparkCosts costs = SparkCosts.start(sc)) {
+      sc.setLocalProperty(Pipeline.STAGE_PROPERTY, "score");
+      spark.range(1000).repartition(3).groupBy(col("id").mod(7)).count().collectAsList();
+      sc.setLocalProperty(Pipeline.STAGE_PROPERTY, null);
+      spark.range(10).collectAsList();
+      Map<String, BenchResult.SparkCost> byStage = costs.byStage();
+      assertThat(byStage).containsOnlyKeys("score", "other");
+      BenchResult.SparkCost score = byStage.get("score");
+      assertThat(score.sparkStages()).isGreaterThanOrEqualTo(2);
+      assertThat(score.tasks()).isGreaterThanOrEqualTo(score.sparkStages());
+      assertThat(score.shuffleWriteBytes()).isPositive();
+      assertThat(score.shuffleReadBytes()).isPositive();
+      assertThat(byStage.get("other").shuffleWriteBytes()).isZero();
+    } finally {
+      sc.setLocalProperty(Pipeline.STAGE_PROPERTY, null);
+    }
+  }
+
   @Test
   void theFloorComputesWhatPropagationComputesOnTheUnweightedForm() {
     int n = 500;
