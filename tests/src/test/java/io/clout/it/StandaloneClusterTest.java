@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A Spark standalone cluster on 127.0.0.1 (one master, two workers, one single-core executor on
  * each) built from the Spark jars the project already depends on. {@code clout daily} is submitted
  * to it the way spark-submit does, with the shaded {@code -spark.jar} and Delta and hadoop-aws as
- * {@code --jars}, reading and writing S3 (S3Proxy). Its scores must equal a local run.
+ * {@code --jars}, reading and writing S3 (S3Proxy). Its scores must equal a local run, with the
+ * default model and with PageRank propagation forced onto the distributed path (blocks on both
+ * executors).
  */
 class StandaloneClusterTest {
   static final LocalDate DAY = LocalDate.parse("2026-08-01");
@@ -46,6 +49,7 @@ class StandaloneClusterTest {
   static S3ProxyServer s3;
   static Path sparkHome;
   static final List<Process> cluster = new ArrayList<>();
+  static String master;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -57,6 +61,7 @@ class StandaloneClusterTest {
     Generator.generate(new Generator.Params(150, 1, DAY, 11, 0.01), raw);
     s3.upload(raw, BUCKET, "raw");
     sparkHome = sparkHome();
+    master = startCluster();
   }
 
   @AfterAll
@@ -156,7 +161,27 @@ class StandaloneClusterTest {
 
   @Test
   void dailySubmittedToAStandaloneClusterGivesTheLocalScores() throws Exception {
-    String master = startCluster();
+    String log = submitDaily("cluster", "submit.log");
+    // Work ran on the workers' executors, not in the driver.
+    assertThat(Files.readString(tmp.resolve("master.log"))).contains("Launching executor");
+    assertThat(log).contains("day " + DAY);
+    assertTheClusterTablesEqualALocalRun("cluster", Map.of());
+  }
+
+  @Test
+  void theDistributedPropagationOnTheClusterGivesTheLocalScores() throws Exception {
+    // PageRank propagation with the in-memory path switched off: blocks on both executors.
+    Map<String, String> distributed =
+        Map.of("scoring.propagation", "pagerank", "scoring.local-max-edges", "0");
+    List<String> sets = new ArrayList<>();
+    distributed.forEach((k, v) -> sets.addAll(List.of("--set", k + "=" + v)));
+    String log = submitDaily("distributed", "submit-distributed.log", sets.toArray(String[]::new));
+    assertThat(log).contains("propagation distributed");
+    assertTheClusterTablesEqualALocalRun("distributed", distributed);
+  }
+
+  /** {@code clout daily} through spark-submit onto the cluster; returns its output. */
+  static String submitDaily(String warehouse, String logName, String... settings) throws Exception {
     Path repo = Path.of(System.getProperty("clout.repo.root"));
     String appJar = repo.resolve("jobs/target/clout-jobs-0.1.0-SNAPSHOT-spark.jar").toString();
     assertThat(Path.of(appJar)).as("the shaded jar (mvn package builds it)").exists();
@@ -201,48 +226,40 @@ class StandaloneClusterTest {
             "--raw",
             "s3a://" + BUCKET + "/raw",
             "--warehouse",
-            "s3a://" + BUCKET + "/cluster",
+            "s3a://" + BUCKET + "/" + warehouse,
             "--conf",
             "spark.sql.shuffle.partitions=4",
             "--conf",
             "spark.databricks.delta.snapshotPartitions=2"));
+    submit.addAll(List.of(settings));
     long started = System.nanoTime();
-    Process p = start(submit, "submit.log");
+    Process p = start(submit, logName);
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    System.out.printf("cluster daily run: %d s%n", (System.nanoTime() - started) / 1_000_000_000);
-    String log = Files.readString(tmp.resolve("submit.log"));
+    System.out.printf(
+        "cluster daily run (%s): %d s%n", warehouse, (System.nanoTime() - started) / 1_000_000_000);
+    String log = Files.readString(tmp.resolve(logName));
     assertThat(p.exitValue()).as("spark-submit output:%n%s", log).isZero();
-    // Work ran on the workers' executors, not in the driver.
-    String executors = Files.readString(tmp.resolve("master.log"));
-    assertThat(executors).contains("Launching executor");
-    assertThat(log).contains("day " + DAY);
+    return log;
+  }
 
+  /** The same day run in this JVM with the same settings: scores and moments must be equal. */
+  static void assertTheClusterTablesEqualALocalRun(String warehouse, Map<String, String> settings) {
     SparkSession spark = TestSpark.spark();
     s3.s3aSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
-    CloutConfig local =
-        ConfigLoader.load(
-            null,
-            Map.of(
-                "paths.raw",
-                "s3a://" + BUCKET + "/raw",
-                "paths.warehouse",
-                tmp.resolve("local").toString()),
-            Map.of());
-    Pipeline.runDay(spark, local, DAY, false, System.out);
-    CloutConfig remote =
-        ConfigLoader.load(
-            null,
-            Map.of(
-                "paths.raw",
-                "s3a://" + BUCKET + "/raw",
-                "paths.warehouse",
-                "s3a://" + BUCKET + "/cluster"),
-            Map.of());
+    Map<String, String> local = new HashMap<>(settings);
+    local.put("paths.raw", "s3a://" + BUCKET + "/raw");
+    local.put("paths.warehouse", tmp.resolve("local-" + warehouse).toString());
+    CloutConfig localConfig = ConfigLoader.load(null, local, Map.of());
+    Pipeline.runDay(spark, localConfig, DAY, false, System.out);
+    Map<String, String> remote = new HashMap<>(settings);
+    remote.put("paths.raw", "s3a://" + BUCKET + "/raw");
+    remote.put("paths.warehouse", "s3a://" + BUCKET + "/" + warehouse);
+    CloutConfig remoteConfig = ConfigLoader.load(null, remote, Map.of());
 
     for (Table table : List.of(Tables.SCORES, Tables.MOMENTS)) {
-      List<String> expected = rows(spark, local, table);
+      List<String> expected = rows(spark, localConfig, table);
       assertThat(expected).as(table.name()).isNotEmpty();
-      assertThat(rows(spark, remote, table)).as(table.name()).isEqualTo(expected);
+      assertThat(rows(spark, remoteConfig, table)).as(table.name()).isEqualTo(expected);
     }
   }
 
