@@ -67,30 +67,34 @@ class BenchTest {
     }
   }
 
+  /** A measured result as the bench would write it, on a made-up machine. */
+  static BenchResult sample(BenchResult.Machine machine) {
+    BenchResult.Graph g = new BenchResult.Graph(10, 20, 20, 0.85);
+    return new BenchResult(
+        "quick",
+        machine,
+        new BenchResult.VsGraphx(0.4, 1, 1, 2.5, 2, Map.of("2", 2.5), 1e-9, g),
+        new BenchResult.VsSingleThread(7.5, 1, 12.5, 9.1, 0.13, 0.1, 0.03, 0.2, 3, 1e-9, g),
+        310_000L,
+        250_000L,
+        new BenchResult.IngestCold(1000, 1.0, 1000),
+        new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
+        5L << 30,
+        List.of(),
+        List.of(),
+        new BenchResult.Distributed(2.25, 20, 1e-10),
+        0.8,
+        0.6,
+        6.0,
+        1.5,
+        2.5,
+        9.1,
+        0.9);
+  }
+
   @Test
   void targetsAreJudgedOnTheMeasuredRatiosAndUnmetOnesSayWhy() {
-    BenchResult.Graph g = new BenchResult.Graph(10, 20, 20, 0.85);
-    BenchResult result =
-        new BenchResult(
-            "quick",
-            null,
-            new BenchResult.VsGraphx(0.4, 1, 1, 2.5, 2, Map.of("2", 2.5), 1e-9, g),
-            new BenchResult.VsSingleThread(7.5, 1, 12.5, 9.1, 0.13, 0.1, 0.03, 0.2, 3, 1e-9, g),
-            310_000L,
-            250_000L,
-            new BenchResult.IngestCold(1000, 1.0, 1000),
-            new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
-            5L << 30,
-            List.of(),
-            List.of(),
-            new BenchResult.Distributed(2.25, 20, 1e-10),
-            0.8,
-            0.6,
-            6.0,
-            1.5,
-            2.5,
-            9.1,
-            0.9);
+    BenchResult result = sample(null);
     List<BenchResult.Target> t = BenchReport.targets(result);
     assertThat(t)
         .extracting(BenchResult.Target::met)
@@ -107,28 +111,8 @@ class BenchTest {
 
   @Test
   void benchJsonKeepsItsSnakeCaseKeys() throws Exception {
-    BenchResult.Graph g = new BenchResult.Graph(10, 20, 20, 0.85);
     BenchResult r =
-        new BenchResult(
-            "quick",
-            new BenchResult.Machine(2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of()),
-            new BenchResult.VsGraphx(0.4, 1, 1, 2.5, 2, Map.of("2", 2.5), 1e-9, g),
-            new BenchResult.VsSingleThread(7.5, 1, 12.5, 9.1, 0.13, 0.1, 0.03, 0.2, 3, 1e-9, g),
-            310_000L,
-            250_000L,
-            new BenchResult.IngestCold(1000, 1.0, 1000),
-            new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
-            5L << 30,
-            List.of(),
-            List.of(),
-            new BenchResult.Distributed(2.25, 20, 1e-10),
-            0.8,
-            0.6,
-            6.0,
-            1.5,
-            2.5,
-            9.1,
-            0.9);
+        sample(new BenchResult.Machine(2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of()));
     var json = io.clout.jobs.Reports.JSON.readTree(io.clout.jobs.Reports.toJson(r));
     assertThat(
             json.path("propagation_vs_graphx").path("graphx_s_by_partitions").path("2").asDouble())
