@@ -14,7 +14,6 @@ import io.clout.jobs.TestSpark;
 import io.clout.jobs.View;
 import io.clout.jobs.generate.Generator;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -83,6 +82,9 @@ class GatewayJdbcTest {
   static Process gateway;
   static String url;
   static List<String> servedBeforeTheSecondDay;
+  static List<String> tablesBeforeTheSecondDay;
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @BeforeAll
   static void buildTheWarehouseAndStartTheGateway() throws Exception {
@@ -101,14 +103,23 @@ class GatewayJdbcTest {
             Map.of());
     // One day before the gateway starts; the second is written while it serves (see below).
     Pipeline.runRange(spark, config, START, START, false, System.out);
+    // As if milestones were a table this version adds: the catalog the gateway starts from does
+    // not list it yet; the second day's first write of it adds it, and the gateway's refresh
+    // (every second here) serves it.
+    Path catalog = tmp.resolve("wh/_catalog/catalog.json");
+    var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(catalog.toFile());
+    var tables = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("tables");
+    for (int i = tables.size() - 1; i >= 0; i--) {
+      if (tables.get(i).path("name").asText().equals(Tables.MILESTONES.name())) {
+        tables.remove(i);
+      }
+    }
+    JSON.writeValue(catalog.toFile(), root);
 
     Path passwords = tmp.resolve("bi-users");
     Files.writeString(
         passwords, "# user:sha256(password)\n" + USER + ":" + sha256(PASSWORD) + "\n");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = S3ProxyServer.freePort();
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.master", "local[2]");
     conf.put("spark.sql.shuffle.partitions", "2");
@@ -116,11 +127,18 @@ class GatewayJdbcTest {
     conf.put(
         "hive.server2.custom.authentication.class", "io.clout.gateway.PasswordFileAuthenticator");
     conf.put("clout.gateway.password-file", passwords.toString());
+    conf.put("clout.gateway.refresh-seconds", "1");
     gateway = start(tmp.resolve("wh").toString(), "127.0.0.1", port, conf, "gateway");
     awaitReady(gateway, tmp.resolve("gateway.out"), tmp.resolve("gateway.err"));
     url = "jdbc:hive2://127.0.0.1:" + port + "/default";
     servedBeforeTheSecondDay = jdbc("SELECT count(*) FROM scores");
+    tablesBeforeTheSecondDay = tableNames();
     Pipeline.runRange(spark, config, LAST, LAST, false, System.out);
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!tableNames().contains(Tables.MILESTONES.name())
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(500);
+    }
   }
 
   @AfterAll
@@ -326,6 +344,20 @@ class GatewayJdbcTest {
         .isGreaterThan(Long.parseLong(servedBeforeTheSecondDay.get(0)));
     assertThat(jdbc("SELECT DISTINCT score_date FROM current_scores"))
         .containsExactly(LAST.toString());
+  }
+
+  @Test
+  void aTableTheCatalogGainsWhileTheGatewayRunsIsServedWithoutARestart() throws Exception {
+    assertThat(tablesBeforeTheSecondDay)
+        .contains(Tables.SCORES.name())
+        .doesNotContain(Tables.MILESTONES.name());
+    assertThat(tableNames()).contains(Tables.MILESTONES.name());
+    String query = "SELECT count(*), max(score_date) FROM milestones";
+    assertThat(jdbc(query)).isEqualTo(inProcess(query));
+  }
+
+  static List<String> tableNames() throws SQLException {
+    return jdbc("SHOW TABLES").stream().map(r -> r.split("\\|")[1]).toList();
   }
 
   @Test

@@ -14,7 +14,6 @@ import io.clout.jobs.ingest.IngestJob;
 import io.clout.jobs.ingest.IngestReport;
 import io.clout.jobs.score.ScoreJob;
 import io.clout.jobs.score.ScoreReport;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -162,10 +161,7 @@ class S3PipelineTest {
   @Order(2)
   void theJdbcGatewayServesTheWarehouseOnS3() throws Exception {
     Catalog.publish(spark, config);
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = S3ProxyServer.freePort();
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.master", "local[2]");
     conf.put("spark.sql.shuffle.partitions", "2");
