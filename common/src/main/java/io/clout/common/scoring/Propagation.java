@@ -48,20 +48,10 @@ public final class Propagation {
     double[] rank = new double[n];
     double[] next = new double[n];
     java.util.Arrays.fill(rank, 1.0);
-    double teleport = 1 - damping;
     int it = 0;
     double meanChange = Double.NaN;
     while (it < maxIterations) {
-      double change = 0;
-      for (int v = 0; v < n; v++) {
-        double sum = 0;
-        for (int k = offsets[v]; k < offsets[v + 1]; k++) {
-          sum += inP[k] * rank[inSrc[k]];
-        }
-        double r = teleport + damping * sum;
-        change += Math.abs(r - rank[v]);
-        next[v] = r;
-      }
+      double change = step(offsets, inSrc, inP, rank, rank, damping, next);
       double[] t = rank;
       rank = next;
       next = t;
@@ -72,5 +62,33 @@ public final class Propagation {
       }
     }
     return new Result(rank, it, meanChange);
+  }
+
+  /**
+   * One iteration over destinations 0..next.length-1 in CSR order: next(v) = (1 - d) + d * sum of
+   * inP * from(inSrc). {@code from} holds the sources' ranks, {@code previous} v's own last rank
+   * (the same array when all ranks live in one place). Returns the total absolute change. The
+   * distributed path calls it on each block, so both paths sum in the same way.
+   */
+  public static double step(
+      int[] offsets,
+      int[] inSrc,
+      double[] inP,
+      double[] from,
+      double[] previous,
+      double damping,
+      double[] next) {
+    double teleport = 1 - damping;
+    double change = 0;
+    for (int v = 0; v < next.length; v++) {
+      double sum = 0;
+      for (int k = offsets[v]; k < offsets[v + 1]; k++) {
+        sum += inP[k] * from[inSrc[k]];
+      }
+      double r = teleport + damping * sum;
+      change += Math.abs(r - previous[v]);
+      next[v] = r;
+    }
+    return change;
   }
 }

@@ -3,6 +3,7 @@ package io.clout.jobs.score;
 import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.col;
 
+import io.clout.common.scoring.Propagation;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,7 +68,6 @@ final class BlockPropagation {
   static Dataset<Row> ranks(Dataset<Row> edges, Propagator.Settings s) {
     SparkSession spark = edges.sparkSession();
     JavaRDD<Row> input = edges.select(col("src"), col("dst"), col("p")).javaRDD();
-    // One block per input partition, and at least one per core.
     // One block per input partition, and at least one per core.
     int blocks = Math.max(spark.sparkContext().defaultParallelism(), input.getNumPartitions());
     HashPartitioner byBlock = new HashPartitioner(blocks);
@@ -317,15 +317,7 @@ final class BlockPropagation {
           msg ->
               System.arraycopy(msg.ranks(), 0, in, b.slotStart()[msg.from()], msg.ranks().length));
       double[] r = new double[old.length];
-      double change = 0;
-      for (int v = 0; v < r.length; v++) {
-        double sum = 0;
-        for (int k = b.offsets()[v]; k < b.offsets()[v + 1]; k++) {
-          sum += b.inP()[k] * in[b.inSlot()[k]];
-        }
-        r[v] = (1 - damping) + damping * sum;
-        change += Math.abs(r[v] - old[v]);
-      }
+      double change = Propagation.step(b.offsets(), b.inSlot(), b.inP(), in, old, damping, r);
       return List.of(new Ranks(r, change)).iterator();
     }
   }
