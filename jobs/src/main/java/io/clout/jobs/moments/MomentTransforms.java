@@ -1,5 +1,6 @@
 package io.clout.jobs.moments;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -7,6 +8,7 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hour;
@@ -37,9 +39,12 @@ public final class MomentTransforms {
   private MomentTransforms() {}
 
   /**
-   * Engagements received from someone else, with the engager's score on the day (1 if unscored).
+   * Engagements received from someone else, with the engager's score on the day (1 if unscored) and
+   * the type weight: what moments, unanswered influencers and the breakdown read. The job caches
+   * it, so the window is joined with the day's scores once, not once per table.
    */
-  static Dataset<Row> received(Dataset<Row> personEvents, Dataset<Row> dayScores, ScoringParams p) {
+  public static Dataset<Row> received(
+      Dataset<Row> personEvents, Dataset<Row> dayScores, ScoringParams p) {
     return InteractionWindow.between(personEvents)
         .join(
             dayScores.select(col("person_id").as("_sp"), col("score").as("engager_score")),
@@ -56,13 +61,9 @@ public final class MomentTransforms {
    * highest score first.
    */
   public static Dataset<Row> moments(
-      Dataset<Row> personEvents,
-      Dataset<Row> dayScores,
-      LocalDate day,
-      ScoringParams p,
-      CloutConfig.Moments m) {
+      Dataset<Row> personEvents, Dataset<Row> received, LocalDate day, CloutConfig.Moments m) {
     Dataset<Row> onPosts =
-        received(personEvents, dayScores, p)
+        received
             .join(
                 authors(personEvents),
                 col("network").equalTo(col("_an")).and(col("post_id").equalTo(col("_ap"))))
@@ -248,12 +249,12 @@ public final class MomentTransforms {
    */
   public static Dataset<Row> unansweredInfluencers(
       Dataset<Row> personEvents,
+      Dataset<Row> received,
       Dataset<Row> dayScores,
       LocalDate day,
-      ScoringParams p,
       CloutConfig.Moments m) {
     Dataset<Row> engagedBy =
-        received(personEvents, dayScores, p)
+        received
             .groupBy(col("target_person").as("person_id"), col("actor_person").as("engager_id"))
             .agg(
                 max("engager_score").as("engager_score"),
@@ -296,37 +297,43 @@ public final class MomentTransforms {
             col("last_engaged_at"));
   }
 
-  /** Engagement received in the window, by network, by engagement type and by UTC hour of day. */
-  public static Dataset<Row> breakdown(
-      Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day, ScoringParams p) {
-    Dataset<Row> r =
-        received(personEvents, dayScores, p)
-            .withColumn("hour", hour(col("occurred_at")).cast("string"));
-    Dataset<Row> out = null;
-    for (String[] dim :
-        new String[][] {
-          {"network", "network"}, {"engagement_type", "type"}, {"hour_of_day", "hour"}
-        }) {
-      Dataset<Row> g =
-          r.groupBy(col("target_person").as("person_id"), col(dim[1]).as("value"))
-              .agg(
-                  count(lit(1)).as("engagements"),
-                  countDistinct("actor_person").as("engagers"),
-                  bround(sum("type_weight"), 9).as("weight"),
-                  bround(sum(col("type_weight").multiply(col("engager_score"))), 9)
-                      .as("weighted_by_score"))
-              .withColumn("dimension", lit(dim[0]));
-      out = out == null ? g : out.unionByName(g);
-    }
-    return out.select(
-        lit(day.toString()).cast("date").as("score_date"),
-        col("person_id"),
-        col("dimension"),
-        col("value"),
-        col("engagements"),
-        col("engagers"),
-        col("weight"),
-        col("weighted_by_score"));
+  /**
+   * Engagement received in the window, by network, by engagement type and by UTC hour of day: each
+   * received engagement counted once under each dimension, in one aggregation.
+   */
+  public static Dataset<Row> breakdown(Dataset<Row> received, LocalDate day) {
+    Column dimensions =
+        array(
+            dimension("network", col("network")),
+            dimension("engagement_type", col("type")),
+            dimension("hour_of_day", hour(col("occurred_at")).cast("string")));
+    return received
+        .select(
+            col("target_person").as("person_id"),
+            col("actor_person"),
+            col("type_weight"),
+            col("engager_score"),
+            explode(dimensions).as("d"))
+        .groupBy(col("person_id"), col("d.dimension").as("dimension"), col("d.value").as("value"))
+        .agg(
+            count(lit(1)).as("engagements"),
+            countDistinct("actor_person").as("engagers"),
+            bround(sum("type_weight"), 9).as("weight"),
+            bround(sum(col("type_weight").multiply(col("engager_score"))), 9)
+                .as("weighted_by_score"))
+        .select(
+            lit(day.toString()).cast("date").as("score_date"),
+            col("person_id"),
+            col("dimension"),
+            col("value"),
+            col("engagements"),
+            col("engagers"),
+            col("weight"),
+            col("weighted_by_score"));
+  }
+
+  private static Column dimension(String name, Column value) {
+    return struct(lit(name).as("dimension"), value.as("value"));
   }
 
   private static Column typeCount(String type) {

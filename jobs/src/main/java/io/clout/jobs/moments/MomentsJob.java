@@ -68,19 +68,18 @@ public final class MomentsJob {
               + " first");
     }
     Dataset<Row> events = window.events();
+    Dataset<Row> received =
+        MomentTransforms.received(events, dayScores, config.scoring())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<Table, Dataset<Row>> out = new LinkedHashMap<>();
-      out.put(
-          Tables.MOMENTS,
-          MomentTransforms.moments(events, dayScores, day, config.scoring(), config.moments()));
+      out.put(Tables.MOMENTS, MomentTransforms.moments(events, received, day, config.moments()));
       out.put(Tables.OUTREACH, MomentTransforms.outreach(events, dayScores, day));
       out.put(
           Tables.UNANSWERED_INFLUENCERS,
           MomentTransforms.unansweredInfluencers(
-              events, dayScores, day, config.scoring(), config.moments()));
-      out.put(
-          Tables.ENGAGEMENT_BREAKDOWN,
-          MomentTransforms.breakdown(events, dayScores, day, config.scoring()));
+              events, received, dayScores, day, config.moments()));
+      out.put(Tables.ENGAGEMENT_BREAKDOWN, MomentTransforms.breakdown(received, day));
       Map<String, Long> rows = new LinkedHashMap<>();
       Map<String, Long> versions = new LinkedHashMap<>();
       for (Map.Entry<Table, Dataset<Row>> e : out.entrySet()) {
@@ -98,6 +97,7 @@ public final class MomentsJob {
       Reports.write(spark, Tables.reportPath(config, "moments", day.toString()), report);
       return report;
     } finally {
+      received.unpersist();
       dayScores.unpersist();
     }
   }

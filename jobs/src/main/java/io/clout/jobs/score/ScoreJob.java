@@ -64,7 +64,9 @@ public final class ScoreJob {
                   "percentile(score, 0.5) p50",
                   "percentile(score, 0.9) p90",
                   "max(score) mx",
-                  "count_if(score >= 80) top")
+                  "count_if(score >= 80) top",
+                  // The graph's people, counted off the cached scores rather than recomputed.
+                  "count_if(in_graph) people")
               .first();
       Map<String, Double> q = new LinkedHashMap<>();
       q.put("p10", stats.getAs("p10"));
@@ -81,7 +83,7 @@ public final class ScoreJob {
               day.toString(),
               p.modelVersion(),
               window.events().count(),
-              c.nodes().count(),
+              stats.<Long>getAs("people"),
               edgeCount,
               ScoringParams.TWO_HOP.equals(p.propagation())
                   ? "two-hop"

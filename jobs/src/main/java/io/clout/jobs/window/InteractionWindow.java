@@ -14,11 +14,13 @@ import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Tables;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -28,6 +30,24 @@ import org.apache.spark.storage.StorageLevel;
  * {@link #close()}, so open it in try-with-resources.
  */
 public final class InteractionWindow implements AutoCloseable {
+  /**
+   * The columns of a window's events: what score, moments and evaluate read. The rest of an
+   * engagement (its text, where it came from) stays in the table, so the cache that every stage
+   * reads holds about half the bytes.
+   */
+  public static final List<String> COLUMNS =
+      List.of(
+          "network",
+          "type",
+          "actor_id",
+          "post_id",
+          "occurred_at",
+          "event_date",
+          "actor_person",
+          "target_person",
+          "age_days",
+          "weight");
+
   private final LocalDate day;
   private final Dataset<Row> events;
 
@@ -62,7 +82,7 @@ public final class InteractionWindow implements AutoCloseable {
     return day;
   }
 
-  /** Every event of the window with {@code actor_person}, {@code target_person}, age, weight. */
+  /** Every event of the window, in {@link #COLUMNS}. */
   public Dataset<Row> events() {
     return events;
   }
@@ -80,7 +100,8 @@ public final class InteractionWindow implements AutoCloseable {
   /**
    * The window's events with accounts resolved to persons: an account mapped in identities is its
    * person; any other account is a person of its own, {@code network:account}. Only events
-   * delivered by the scoring day count, so a backfill sees what a run on that day saw.
+   * delivered by the scoring day count, so a backfill sees what a run on that day saw. Returns
+   * {@link #COLUMNS}.
    */
   public static Dataset<Row> resolve(
       Dataset<Row> engagements, Dataset<Row> identities, LocalDate day, ScoringParams p) {
@@ -120,7 +141,8 @@ public final class InteractionWindow implements AutoCloseable {
         .withColumn("age_days", datediff(lit(day.toString()).cast("date"), col("event_date")))
         .withColumn(
             "weight",
-            typeWeight(p).multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))));
+            typeWeight(p).multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))))
+        .select(COLUMNS.stream().map(functions::col).toArray(Column[]::new));
   }
 
   /** The engagements that make edges: not posts, and not a person engaging with themself. */

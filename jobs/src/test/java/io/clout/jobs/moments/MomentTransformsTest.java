@@ -78,10 +78,14 @@ class MomentTransformsTest {
             "{\"person_id\":\"twitter:I3\",\"score\":90.0}");
   }
 
+  private Dataset<Row> received(Dataset<Row> dayScores, CloutConfig config) {
+    return MomentTransforms.received(events, dayScores, config.scoring());
+  }
+
   @Test
   void momentsRankPostsByEngagementWeightedByTheEngagersScore() {
     List<Row> m =
-        MomentTransforms.moments(events, scores, DAY, CONFIG.scoring(), CONFIG.moments())
+        MomentTransforms.moments(events, received(scores, CONFIG), DAY, CONFIG.moments())
             .where(col("person_id").equalTo("twitter:B"))
             .orderBy("position")
             .collectAsList();
@@ -114,7 +118,7 @@ class MomentTransformsTest {
             Map.of("scoring.model-version", "clout-1", "moments.max-engagers", "2"),
             Map.of());
     Row p2 =
-        MomentTransforms.moments(events, scores, DAY, capped.scoring(), capped.moments())
+        MomentTransforms.moments(events, received(scores, capped), DAY, capped.moments())
             .where(col("post_id").equalTo("p2"))
             .head();
     assertThat(p2.<Long>getAs("distinct_engagers")).isEqualTo(3L);
@@ -144,7 +148,7 @@ class MomentTransformsTest {
   void unansweredInfluencersLeaveOutThoseThePersonAnswered() {
     List<Row> u =
         MomentTransforms.unansweredInfluencers(
-                events, scores, DAY, CONFIG.scoring(), CONFIG.moments())
+                events, received(scores, CONFIG), scores, DAY, CONFIG.moments())
             .where(col("person_id").equalTo("twitter:B"))
             .orderBy("engager_id")
             .collectAsList();
@@ -169,7 +173,7 @@ class MomentTransformsTest {
                 .otherwise(col("score")));
     List<Row> u =
         MomentTransforms.unansweredInfluencers(
-                events, higher, DAY, CONFIG.scoring(), CONFIG.moments())
+                events, received(higher, CONFIG), higher, DAY, CONFIG.moments())
             .where(col("person_id").equalTo("twitter:B"))
             .collectAsList();
     // 50 + 20 = 70: I2 at 65 no longer counts.
@@ -179,7 +183,7 @@ class MomentTransformsTest {
   @Test
   void breakdownCountsReceivedEngagementPerDimension() {
     List<Row> b =
-        MomentTransforms.breakdown(events, scores, DAY, CONFIG.scoring())
+        MomentTransforms.breakdown(received(scores, CONFIG), DAY)
             .where(col("person_id").equalTo("twitter:B"))
             .collectAsList();
     long byType =
