@@ -23,6 +23,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Builds the person-to-person interaction graph of one scoring day from {@code engagements} and
@@ -41,9 +42,16 @@ public final class InfluenceGraph {
   public static Dataset<Row> edges(Dataset<Row> personEvents, LocalDate day, ScoringParams p) {
     Dataset<Row> between = InteractionWindow.between(personEvents);
     Column cap = lit(p.pairDayCap());
+    // Both directions of a pair, u -> v and v -> u, share one shuffle on the unordered pair
+    // (lo, hi): the per-day and per-pair sums and the reverse weight then need no other.
+    Column lo = least(col("actor_person"), col("target_person"));
+    Column hi = greatest(col("actor_person"), col("target_person"));
     Dataset<Row> pairs =
         between
+            .repartition(lo, hi)
             .groupBy(
+                lo.as("_lo"),
+                hi.as("_hi"),
                 col("actor_person").as("src"),
                 col("target_person").as("dst"),
                 col("event_date"),
@@ -53,18 +61,20 @@ public final class InfluenceGraph {
                 "v",
                 cap.multiply(lit(1).minus(exp(col("s").divide(cap).multiply(-1))))
                     .multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))))
-            .groupBy("src", "dst")
+            .groupBy("_lo", "_hi", "src", "dst")
             // Rounded far below any visible digit: a sum of doubles depends on the order Spark
             // adds them in, and a rerun must give the same bits.
             .agg(bround(sum("v"), 12).as("a"));
-    Dataset<Row> reverse =
-        pairs.select(col("src").as("_rdst"), col("dst").as("_rsrc"), col("a").as("a_reverse"));
     Dataset<Row> posts = posts(personEvents);
+    // The reverse weight is the other row's a (a pair has at most two rows, one each way).
+    WindowSpec pair = Window.partitionBy("_lo", "_hi");
+    Column fromLo = max(when(col("src").equalTo(col("_lo")), col("a"))).over(pair);
+    Column fromHi = max(when(col("src").equalTo(col("_hi")), col("a"))).over(pair);
     return pairs
-        .join(
-            reverse, col("src").equalTo(col("_rsrc")).and(col("dst").equalTo(col("_rdst"))), "left")
-        .drop("_rsrc", "_rdst")
-        .withColumn("a_reverse", coalesce(col("a_reverse"), lit(0.0)))
+        .withColumn(
+            "a_reverse",
+            coalesce(when(col("src").equalTo(col("_lo")), fromHi).otherwise(fromLo), lit(0.0)))
+        .drop("_lo", "_hi")
         .withColumn(
             "b",
             col("a")

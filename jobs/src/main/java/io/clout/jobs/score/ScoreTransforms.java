@@ -1,15 +1,18 @@
 package io.clout.jobs.score;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
@@ -223,29 +226,30 @@ public final class ScoreTransforms {
                             .multiply(col("weight_today"))
                             .divide(col("_pair_total")))
                     .otherwise(lit(0.0)));
-    Dataset<Row> engagers =
-        top(
-            contrib.select(
+    // Posts and new engagers from one pass over the shares: each share counted once under its
+    // post and once under its engager, then summed per person, kind and driver.
+    Dataset<Row> fromShares =
+        withShares
+            .select(
                 col("dst").as("person_id"),
-                col("src").as("driver_id"),
-                col("contribution").as("value")),
-            "engager",
-            p);
-    Dataset<Row> posts =
+                explode(
+                        array(
+                            driver("post", col("post_id"), col("_part")),
+                            driver("new_engager", col("src"), col("_today"))))
+                    .as("d"))
+            .where(col("d.driver_id").isNotNull())
+            .groupBy(col("person_id"), col("d.kind").as("kind"), col("d.driver_id").as("driver_id"))
+            .agg(bround(sum("d.value"), 12).as("value"))
+            .where(col("kind").equalTo("post").or(col("value").gt(0)));
+    Dataset<Row> ranked =
         top(
-            withShares
-                .where(col("post_id").isNotNull())
-                .groupBy(col("dst").as("person_id"), col("post_id").as("driver_id"))
-                .agg(bround(sum("_part"), 12).as("value")),
-            "post",
-            p);
-    Dataset<Row> newEngagers =
-        top(
-            withShares
-                .groupBy(col("dst").as("person_id"), col("src").as("driver_id"))
-                .agg(bround(sum("_today"), 12).as("value"))
-                .where(col("value").gt(0)),
-            "new_engager",
+            contrib
+                .select(
+                    col("dst").as("person_id"),
+                    lit("engager").as("kind"),
+                    col("src").as("driver_id"),
+                    col("contribution").as("value"))
+                .unionByName(fromShares),
             p);
     Dataset<Row> fromScores =
         scores
@@ -285,9 +289,7 @@ public final class ScoreTransforms {
                         lit("points").as("unit")))
             .withColumn("share", lit(null).cast("double"))
             .withColumn("position", lit(1));
-    return engagers
-        .unionByName(posts)
-        .unionByName(newEngagers)
+    return ranked
         .unionByName(fromScores)
         .select(
             lit(day.toString()).cast("date").as("score_date"),
@@ -300,24 +302,33 @@ public final class ScoreTransforms {
             col("share"));
   }
 
+  /** One driver of a kind, as the struct {@code drivers} explodes. */
+  private static Column driver(String kind, Column driverId, Column value) {
+    return struct(lit(kind).as("kind"), driverId.as("driver_id"), value.as("value"));
+  }
+
   /**
-   * The top {@code drivers-per-person} rows per person by value, with their share of the person's
-   * total.
+   * The top {@code drivers-per-person} rows per person and kind by value, with their share of the
+   * person's total of that kind.
    */
-  private static Dataset<Row> top(Dataset<Row> rows, String kind, ScoringParams p) {
+  private static Dataset<Row> top(Dataset<Row> rows, ScoringParams p) {
     return rows.withColumn(
             "share",
             // No share when nothing was passed (an exchange the mutual discount removed whole).
-            bround(try_divide(col("value"), sum("value").over(Window.partitionBy("person_id"))), 9))
+            bround(
+                try_divide(
+                    col("value"), sum("value").over(Window.partitionBy("person_id", "kind"))),
+                9))
         .withColumn(
             "position",
             row_number()
                 .over(
-                    Window.partitionBy("person_id").orderBy(col("value").desc(), col("driver_id"))))
+                    Window.partitionBy("person_id", "kind")
+                        .orderBy(col("value").desc(), col("driver_id"))))
         .where(col("position").leq(p.driversPerPerson()))
         .select(
             col("person_id"),
-            lit(kind).as("kind"),
+            col("kind"),
             col("driver_id"),
             col("value"),
             lit("rank").as("unit"),
