@@ -56,18 +56,26 @@ public final class MomentTransforms {
   }
 
   /**
+   * The received engagements ({@link #received}) on a post of the person engaged with: what moments
+   * are made of. The job caches it, as moments reads it twice (per engager and per post).
+   */
+  public static Dataset<Row> onPosts(Dataset<Row> personEvents, Dataset<Row> received) {
+    return received
+        .join(
+            authors(personEvents),
+            col("network").equalTo(col("_an")).and(col("post_id").equalTo(col("_ap"))))
+        .where(col("target_person").equalTo(col("_author")));
+  }
+
+  /**
    * Each person's top posts: moment_score = Σ type weight × engager's score, so an engagement from
    * someone scoring 70 counts more than one from someone scoring 15. Every engager is listed,
    * highest score first.
+   *
+   * @param onPosts {@link #onPosts}
    */
   public static Dataset<Row> moments(
-      Dataset<Row> personEvents, Dataset<Row> received, LocalDate day, CloutConfig.Moments m) {
-    Dataset<Row> onPosts =
-        received
-            .join(
-                authors(personEvents),
-                col("network").equalTo(col("_an")).and(col("post_id").equalTo(col("_ap"))))
-            .where(col("target_person").equalTo(col("_author")));
+      Dataset<Row> personEvents, Dataset<Row> onPosts, LocalDate day, CloutConfig.Moments m) {
     Dataset<Row> perEngager =
         onPosts
             .groupBy(

@@ -71,9 +71,11 @@ public final class MomentsJob {
     Dataset<Row> received =
         MomentTransforms.received(events, dayScores, config.scoring())
             .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> onPosts =
+        MomentTransforms.onPosts(events, received).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<Table, Dataset<Row>> out = new LinkedHashMap<>();
-      out.put(Tables.MOMENTS, MomentTransforms.moments(events, received, day, config.moments()));
+      out.put(Tables.MOMENTS, MomentTransforms.moments(events, onPosts, day, config.moments()));
       out.put(Tables.OUTREACH, MomentTransforms.outreach(events, dayScores, day));
       out.put(
           Tables.UNANSWERED_INFLUENCERS,
@@ -97,6 +99,7 @@ public final class MomentsJob {
       Reports.write(spark, Tables.reportPath(config, "moments", day.toString()), report);
       return report;
     } finally {
+      onPosts.unpersist();
       received.unpersist();
       dayScores.unpersist();
     }

@@ -82,10 +82,14 @@ class MomentTransformsTest {
     return MomentTransforms.received(events, dayScores, config.scoring());
   }
 
+  private Dataset<Row> onPosts(Dataset<Row> dayScores, CloutConfig config) {
+    return MomentTransforms.onPosts(events, received(dayScores, config));
+  }
+
   @Test
   void momentsRankPostsByEngagementWeightedByTheEngagersScore() {
     List<Row> m =
-        MomentTransforms.moments(events, received(scores, CONFIG), DAY, CONFIG.moments())
+        MomentTransforms.moments(events, onPosts(scores, CONFIG), DAY, CONFIG.moments())
             .where(col("person_id").equalTo("twitter:B"))
             .orderBy("position")
             .collectAsList();
@@ -118,7 +122,7 @@ class MomentTransformsTest {
             Map.of("scoring.model-version", "clout-1", "moments.max-engagers", "2"),
             Map.of());
     Row p2 =
-        MomentTransforms.moments(events, received(scores, capped), DAY, capped.moments())
+        MomentTransforms.moments(events, onPosts(scores, capped), DAY, capped.moments())
             .where(col("post_id").equalTo("p2"))
             .head();
     assertThat(p2.<Long>getAs("distinct_engagers")).isEqualTo(3L);
