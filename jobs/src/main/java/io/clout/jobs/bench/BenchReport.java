@@ -85,8 +85,11 @@ final class BenchReport {
    */
   static List<BenchResult.Target> againstThePlainWrite(BenchResult r) {
     String stages =
-        "A day is many small Spark jobs and Delta commits (about 285 jobs for a day of 3,800 lines, most of them AQE query stages); "
-            + "at small sizes that fixed cost, not the lines, sets the time. Not yet worked on (issue #18).";
+        "A day's cost is CPU in chains of shuffles keyed by person-id strings: score and moments each run 50 to 70 Spark stages, "
+            + "each aggregating, joining or sorting the window's rows (the per-stage table below). Work done twice is gone (the edges' "
+            + "self-join, the drivers' shares, moments' join with the day's scores per table); what remains is the number of passes. "
+            + "Next (issue #18): number persons once per day, so shuffles and sorts carry longs, and fold score's and moments' "
+            + "person-level aggregates into fewer passes.";
     List<BenchResult.Target> t = new ArrayList<>();
     t.add(
         target(

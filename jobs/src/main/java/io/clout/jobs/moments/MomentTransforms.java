@@ -261,8 +261,11 @@ public final class MomentTransforms {
       Dataset<Row> dayScores,
       LocalDate day,
       CloutConfig.Moments m) {
+    // An engager's score is the same on each of their rows, so engagers below the lowest threshold
+    // are dropped before the aggregation rather than after it.
     Dataset<Row> engagedBy =
         received
+            .where(col("engager_score").geq(m.unansweredMinScore()))
             .groupBy(col("target_person").as("person_id"), col("actor_person").as("engager_id"))
             .agg(
                 max("engager_score").as("engager_score"),
