@@ -86,8 +86,9 @@ final class BenchReport {
   static List<BenchResult.Target> againstThePlainWrite(BenchResult r) {
     String stages =
         "A day's cost is CPU in chains of shuffles keyed by person-id strings: score and moments each run 50 to 70 Spark stages, "
-            + "each aggregating, joining or sorting the window's rows (the per-stage table below). Work done twice is gone (the edges' "
-            + "self-join, the drivers' shares, moments' join with the day's scores per table); what remains is the number of passes. "
+            + "each aggregating, joining or sorting the window's rows (the per-stage table below). Some work done twice is gone (the edges' "
+            + "self-join, the drivers' shares, moments' join with the day's scores per table); some is left (the drivers' contributions, "
+            + "four scans of the window for the nodes), and the number of passes is the larger cost. "
             + "Next (issue #18): number persons once per day, so shuffles and sorts carry longs, and fold score's and moments' "
             + "person-level aggregates into fewer passes.";
     List<BenchResult.Target> t = new ArrayList<>();
