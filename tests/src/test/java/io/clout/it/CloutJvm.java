@@ -12,7 +12,7 @@ final class CloutJvm {
   private CloutJvm() {}
 
   /**
-   * {@code java <this JVM's --add-opens and -D flags> -Xmx<heap> <jvmOptions> -cp <classpath>
+   * {@code java <this JVM's --add-opens, -XX and -D flags> -Xmx<heap> <jvmOptions> -cp <classpath>
    * io.clout.jobs.Main <args>}.
    */
   static List<String> command(String heap, List<String> jvmOptions, List<String> args) {
@@ -23,6 +23,7 @@ final class CloutJvm {
             .filter(
                 a ->
                     a.startsWith("--add-opens")
+                        || a.startsWith("-XX:")
                         || a.startsWith("-D") && !a.startsWith("-Dsurefire"))
             .toList());
     command.add("-Xmx" + heap);
