@@ -1,18 +1,20 @@
 package io.clout.jobs.score;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -115,61 +117,90 @@ public final class InfluenceGraph {
    * Every person in the window with what scoring needs besides rank: posts, weight given to others
    * (after the discounts), whether they acted on the scoring day and whether someone engaged with
    * them that day, and their networks.
+   *
+   * <p>One aggregation: each event is a row of its actor and one of its target, each edge one of
+   * its source and one of its target, each row carrying what it adds to its person. They are summed
+   * per person and network first, where Spark's hash aggregation applies, and the few rows per
+   * person are then gathered with their networks.
    */
   public static Dataset<Row> nodes(Dataset<Row> personEvents, Dataset<Row> edges, LocalDate day) {
-    Dataset<Row> asActor =
-        personEvents.select(
-            col("actor_person").as("person_id"),
-            col("network"),
-            col("event_date"),
-            lit(true).as("acted"));
-    Dataset<Row> asTarget =
+    Column today = col("event_date").equalTo(lit(day.toString()).cast("date"));
+    Column none = lit(null).cast("double");
+    Dataset<Row> roles =
         personEvents
-            .where(col("target_person").isNotNull())
             .select(
-                col("target_person").as("person_id"),
                 col("network"),
-                col("event_date"),
-                lit(false).as("acted"));
-    Dataset<Row> people =
-        asActor
-            .unionByName(asTarget)
-            .groupBy("person_id")
-            .agg(
-                sort_array(collect_set("network")).as("networks"),
-                max(when(
-                            col("acted")
-                                .and(col("event_date").equalTo(lit(day.toString()).cast("date"))),
-                            lit(true))
-                        .otherwise(lit(false)))
-                    .as("acted_today"));
-    Dataset<Row> engagedToday =
-        InteractionWindow.between(personEvents)
-            .where(col("event_date").equalTo(lit(day.toString()).cast("date")))
-            .select(col("target_person").as("_e"))
-            .distinct();
-    Dataset<Row> given =
-        edges.groupBy(col("src").as("_g")).agg(bround(sum("b"), 9).as("given_weight"));
-    Dataset<Row> received =
+                explode(
+                        array(
+                            role(
+                                col("actor_person"),
+                                today,
+                                col("type").equalTo("post"),
+                                lit(false)),
+                            role(
+                                col("target_person"),
+                                lit(false),
+                                lit(false),
+                                // Engaged with by someone else on the day (as in between).
+                                today
+                                    .and(col("type").notEqual("post"))
+                                    .and(col("actor_person").notEqual(col("target_person"))))))
+                    .as("r"))
+            .where(col("r.person_id").isNotNull())
+            .select(
+                col("r.person_id").as("person_id"),
+                col("network"),
+                col("r.acted").as("acted"),
+                col("r.post").cast("int").as("post"),
+                col("r.engaged").as("engaged"),
+                none.as("given"),
+                none.as("received"),
+                lit(null).cast("int").as("engager"));
+    Column no = lit(false);
+    Dataset<Row> edgeRoles =
         edges
-            .groupBy(col("dst").as("_r"))
-            .agg(bround(sum("c"), 9).as("received_weight"), countDistinct("src").as("engagers"));
-    return people
-        .join(
-            posts(personEvents).withColumnRenamed("person_id", "_p"),
-            col("person_id").equalTo(col("_p")),
-            "left")
-        .join(given, col("person_id").equalTo(col("_g")), "left")
-        .join(received, col("person_id").equalTo(col("_r")), "left")
-        .join(engagedToday, col("person_id").equalTo(col("_e")), "left")
-        .select(
-            col("person_id"),
-            col("networks"),
-            col("acted_today"),
-            col("_e").isNotNull().as("engaged_today"),
-            coalesce(col("posts"), lit(0L)).as("posts"),
-            coalesce(col("given_weight"), lit(0.0)).as("given_weight"),
-            coalesce(col("received_weight"), lit(0.0)).as("received_weight"),
-            coalesce(col("engagers"), lit(0L)).as("engagers"));
+            .select(col("src").as("person_id"), col("b").as("given"), none.as("received"))
+            .withColumn("engager", lit(null).cast("int"))
+            // A person's edges in: (src, dst) is unique in edges, so counting them counts engagers.
+            .unionByName(
+                edges.select(
+                    col("dst").as("person_id"),
+                    none.as("given"),
+                    col("c").as("received"),
+                    lit(1).as("engager")))
+            .select(
+                col("person_id"),
+                lit(null).cast("string").as("network"),
+                no.as("acted"),
+                lit(0).as("post"),
+                no.as("engaged"),
+                col("given"),
+                col("received"),
+                col("engager"));
+    return roles
+        .unionByName(edgeRoles)
+        .groupBy("person_id", "network")
+        .agg(
+            max("acted").as("acted"),
+            sum("post").as("posts"),
+            max("engaged").as("engaged"),
+            sum("given").as("given"),
+            sum("received").as("received"),
+            count("engager").as("engagers"))
+        .groupBy("person_id")
+        .agg(
+            sort_array(collect_list("network")).as("networks"),
+            max("acted").as("acted_today"),
+            max("engaged").as("engaged_today"),
+            sum("posts").as("posts"),
+            bround(coalesce(sum("given"), lit(0.0)), 9).as("given_weight"),
+            bround(coalesce(sum("received"), lit(0.0)), 9).as("received_weight"),
+            sum("engagers").as("engagers"));
+  }
+
+  /** What one event adds to one of its two people ({@link #nodes}). */
+  private static Column role(Column person, Column acted, Column post, Column engaged) {
+    return struct(
+        person.as("person_id"), acted.as("acted"), post.as("post"), engaged.as("engaged"));
   }
 }

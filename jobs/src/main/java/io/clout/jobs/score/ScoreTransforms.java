@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log10;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
@@ -226,30 +227,28 @@ public final class ScoreTransforms {
                             .multiply(col("weight_today"))
                             .divide(col("_pair_total")))
                     .otherwise(lit(0.0)));
-    // Posts and new engagers from one pass over the shares: each share counted once under its
-    // post and once under its engager, then summed per person, kind and driver.
-    Dataset<Row> fromShares =
-        withShares
-            .select(
-                col("dst").as("person_id"),
-                explode(
-                        array(
-                            driver("post", col("post_id"), col("_part")),
-                            driver("new_engager", col("src"), col("_today"))))
-                    .as("d"))
-            .where(col("d.driver_id").isNotNull())
-            .groupBy(col("person_id"), col("d.kind").as("kind"), col("d.driver_id").as("driver_id"))
-            .agg(bround(sum("d.value"), 12).as("value"))
-            .where(col("kind").equalTo("post").or(col("value").gt(0)));
+    // Engagers, posts and new engagers from one pass over the shares: each share counted once under
+    // its post and once under its engager, then summed per person, kind and driver. Every share of
+    // a pair carries the pair's whole contribution, so the engager's value is their maximum.
     Dataset<Row> ranked =
         top(
-            contrib
+            withShares
                 .select(
                     col("dst").as("person_id"),
-                    lit("engager").as("kind"),
-                    col("src").as("driver_id"),
-                    col("contribution").as("value"))
-                .unionByName(fromShares),
+                    explode(
+                            array(
+                                driver("engager", col("src"), col("contribution")),
+                                driver("post", col("post_id"), col("_part")),
+                                driver("new_engager", col("src"), col("_today"))))
+                        .as("d"))
+                .where(col("d.driver_id").isNotNull())
+                .groupBy(
+                    col("person_id"), col("d.kind").as("kind"), col("d.driver_id").as("driver_id"))
+                .agg(
+                    when(col("kind").equalTo("engager"), max("d.value"))
+                        .otherwise(bround(sum("d.value"), 12))
+                        .as("value"))
+                .where(col("kind").notEqual("new_engager").or(col("value").gt(0))),
             p);
     Dataset<Row> fromScores =
         scores
