@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Moments, outreach, unanswered influencers and engagement breakdowns from the window's person
@@ -193,45 +195,60 @@ public final class MomentTransforms {
   /**
    * Whom each person reached out to through comments, replies and mentions, how often, and whether
    * the other answered: engaged back with them at or after the first outreach.
+   *
+   * <p>Both directions of a pair, u -> v and v -> u, share one shuffle on the unordered pair (lo,
+   * hi), as in the graph's edges: each direction's first outreach is a window over the pair, each
+   * direction's rows are summed, and each outreach takes its answer from the other direction's row.
    */
   public static Dataset<Row> outreach(
       Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day) {
-    Dataset<Row> between = InteractionWindow.between(personEvents);
-    Dataset<Row> out =
-        between
-            .where(col("type").isin("comment", "reply", "mention"))
-            .groupBy(col("actor_person").as("person_id"), col("target_person").as("reached_id"))
+    Column reaching = col("type").isin("comment", "reply", "mention");
+    WindowSpec pair = Window.partitionBy("_lo", "_hi");
+    Dataset<Row> directions =
+        InteractionWindow.between(personEvents)
+            .withColumn("_lo", least(col("actor_person"), col("target_person")))
+            .withColumn("_hi", greatest(col("actor_person"), col("target_person")))
+            .repartition(col("_lo"), col("_hi"))
+            // The other direction's first outreach, which this row may answer.
+            .withColumn(
+                "_reached_at",
+                otherSide(
+                    col("actor_person"),
+                    min(when(
+                            reaching.and(col("actor_person").equalTo(col("_lo"))),
+                            col("occurred_at")))
+                        .over(pair),
+                    min(when(
+                            reaching.and(col("actor_person").equalTo(col("_hi"))),
+                            col("occurred_at")))
+                        .over(pair)))
+            .groupBy(
+                col("_lo"),
+                col("_hi"),
+                col("actor_person").as("person_id"),
+                col("target_person").as("reached_id"))
             .agg(
                 typeCount("comment"),
                 typeCount("reply"),
                 typeCount("mention"),
-                count(lit(1)).as("total"),
-                min("occurred_at").as("first_at"),
-                max("occurred_at").as("last_at"));
-    Dataset<Row> back =
-        between
-            .where(col("type").notEqual("follow"))
-            .select(
-                col("actor_person").as("_ba"),
-                col("target_person").as("_bt"),
-                col("occurred_at").as("_bat"));
-    return out.join(
-            back,
-            col("_ba")
-                .equalTo(col("reached_id"))
-                .and(col("_bt").equalTo(col("person_id")))
-                .and(col("_bat").geq(col("first_at"))),
-            "left")
-        .groupBy(
-            "person_id",
-            "reached_id",
-            "comments",
-            "replies",
-            "mentions",
-            "total",
-            "first_at",
-            "last_at")
-        .agg(min("_bat").as("answered_at"))
+                count(when(reaching, 1)).as("total"),
+                min(when(reaching, col("occurred_at"))).as("first_at"),
+                max(when(reaching, col("occurred_at"))).as("last_at"),
+                min(when(
+                        col("type")
+                            .notEqual("follow")
+                            .and(col("occurred_at").geq(col("_reached_at"))),
+                        col("occurred_at")))
+                    .as("_answers_at"));
+    // A pair has at most two rows here, one each way: the answer to u's outreach is v's row's.
+    Column answeredAt =
+        otherSide(
+            col("person_id"),
+            max(when(col("person_id").equalTo(col("_lo")), col("_answers_at"))).over(pair),
+            max(when(col("person_id").equalTo(col("_hi")), col("_answers_at"))).over(pair));
+    return directions
+        .withColumn("answered_at", answeredAt)
+        .where(col("total").gt(0))
         .join(
             dayScores.select(col("person_id").as("_sp"), col("score").as("reached_score")),
             col("reached_id").equalTo(col("_sp")),
@@ -249,6 +266,14 @@ public final class MomentTransforms {
             col("last_at"),
             col("answered_at").isNotNull().as("answered"),
             col("answered_at"));
+  }
+
+  /**
+   * Of a pair's two values, one per direction, the one of the direction opposite to the row's: the
+   * value from hi when the row's person is lo, else the value from lo.
+   */
+  private static Column otherSide(Column person, Column fromLo, Column fromHi) {
+    return when(person.equalTo(col("_lo")), fromHi).otherwise(fromLo);
   }
 
   /**

@@ -63,7 +63,13 @@ class MomentTransformsTest {
             e("31", "reply", "B", "I3", "ph", "06:00"),
             e("32", "comment", "I3", "B", "p3", "13:00"),
             // Low scorers are no influencers, answered or not.
-            e("33", "comment", "L2", "B", "p3", "13:30"));
+            e("33", "comment", "L2", "B", "p3", "13:30"),
+            // Outreach away from B: a follow back is no answer; of L3 and L2, who mention each
+            // other, only the later mention answers the earlier one.
+            e("40", "mention", "L1", "L3", null, "14:00"),
+            e("41", "follow", "L3", "L1", null, "15:00"),
+            e("42", "mention", "L3", "L2", null, "08:00"),
+            e("43", "mention", "L2", "L3", null, "14:00"));
     Dataset<Row> identities = df(Tables.IDENTITIES.ddl());
     events = InteractionWindow.resolve(engagements, identities, DAY, CONFIG.scoring());
     scores =
@@ -146,6 +152,24 @@ class MomentTransformsTest {
         .containsExactly(true, true, false);
     assertThat(out.get(0).<Long>getAs("comments")).isEqualTo(1L);
     assertThat(out.get(0).<Double>getAs("reached_score")).isEqualTo(70.0);
+  }
+
+  @Test
+  void onlyAnEngagementBackAtOrAfterTheFirstOutreachAnswersIt() {
+    List<Row> out =
+        MomentTransforms.outreach(events, scores, DAY)
+            .where(col("reached_id").isin("twitter:L1", "twitter:L2", "twitter:L3"))
+            .where(col("person_id").notEqual("twitter:B"))
+            .orderBy("person_id")
+            .collectAsList();
+    assertThat(out)
+        .extracting(r -> r.<String>getAs("person_id") + ">" + r.<String>getAs("reached_id"))
+        .containsExactly("twitter:L1>twitter:L3", "twitter:L2>twitter:L3", "twitter:L3>twitter:L2");
+    assertThat(out)
+        .extracting(r -> r.<Boolean>getAs("answered"))
+        .containsExactly(false, false, true);
+    assertThat(out.get(2).getAs("answered_at").toString()).startsWith("2026-01-10 14:00");
+    assertThat(out).extracting(r -> r.<Long>getAs("mentions")).containsOnly(1L);
   }
 
   @Test
