@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
@@ -25,7 +26,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Builds the person-to-person interaction graph of one scoring day from {@code engagements} and
@@ -43,40 +43,38 @@ public final class InfluenceGraph {
    */
   public static Dataset<Row> edges(Dataset<Row> personEvents, LocalDate day, ScoringParams p) {
     Dataset<Row> between = InteractionWindow.between(personEvents);
-    Column cap = lit(p.pairDayCap());
-    // Both directions of a pair, u -> v and v -> u, share one shuffle on the unordered pair
-    // (lo, hi): the per-day and per-pair sums and the reverse weight then need no other.
+    // Both directions of a pair, u -> v and v -> u, are summed on the same row of the unordered
+    // pair (lo, hi): per day (the saturation), then per pair, which also gives each direction the
+    // other's weight.
     Column lo = least(col("actor_person"), col("target_person"));
     Column hi = greatest(col("actor_person"), col("target_person"));
+    Column fromLo = col("actor_person").equalTo(lo);
+    Column weight = InteractionWindow.typeWeight(p);
     Dataset<Row> pairs =
         between
-            .repartition(lo, hi)
-            .groupBy(
-                lo.as("_lo"),
-                hi.as("_hi"),
-                col("actor_person").as("src"),
-                col("target_person").as("dst"),
-                col("event_date"),
-                col("age_days"))
-            .agg(sum(InteractionWindow.typeWeight(p)).as("s"))
-            .withColumn(
-                "v",
-                cap.multiply(lit(1).minus(exp(col("s").divide(cap).multiply(-1))))
-                    .multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays()))))
-            .groupBy("_lo", "_hi", "src", "dst")
+            .groupBy(lo.as("_lo"), hi.as("_hi"), col("event_date"), col("age_days"))
+            .agg(sum(when(fromLo, weight)).as("_s_lo"), sum(when(not(fromLo), weight)).as("_s_hi"))
+            .groupBy("_lo", "_hi")
             // Rounded far below any visible digit: a sum of doubles depends on the order Spark
             // adds them in, and a rerun must give the same bits.
-            .agg(bround(sum("v"), 12).as("a"));
+            .agg(
+                bround(sum(saturated(col("_s_lo"), p)), 12).as("_a_lo"),
+                bround(sum(saturated(col("_s_hi"), p)), 12).as("_a_hi"))
+            // A direction with no engagement has no sum and no edge.
+            .select(
+                explode(
+                        array(
+                            direction(col("_lo"), col("_hi"), col("_a_lo"), col("_a_hi")),
+                            direction(col("_hi"), col("_lo"), col("_a_hi"), col("_a_lo"))))
+                    .as("e"))
+            .where(col("e.a").isNotNull())
+            .select(
+                col("e.src").as("src"),
+                col("e.dst").as("dst"),
+                col("e.a").as("a"),
+                coalesce(col("e.a_reverse"), lit(0.0)).as("a_reverse"));
     Dataset<Row> posts = posts(personEvents);
-    // The reverse weight is the other row's a (a pair has at most two rows, one each way).
-    WindowSpec pair = Window.partitionBy("_lo", "_hi");
-    Column fromLo = max(when(col("src").equalTo(col("_lo")), col("a"))).over(pair);
-    Column fromHi = max(when(col("src").equalTo(col("_hi")), col("a"))).over(pair);
     return pairs
-        .withColumn(
-            "a_reverse",
-            coalesce(when(col("src").equalTo(col("_lo")), fromHi).otherwise(fromLo), lit(0.0)))
-        .drop("_lo", "_hi")
         .withColumn(
             "b",
             col("a")
@@ -103,6 +101,21 @@ public final class InfluenceGraph {
         .withColumn("p", bround(col("c").divide(greatest(lit(p.voteFloor()), col("_out"))), 12))
         .withColumn("q", bround(col("c").divide(col("_out")), 12))
         .drop("_out");
+  }
+
+  /**
+   * A pair's weight of one day: its engagements' type weights {@code s} saturated at the per-day
+   * cap, {@code cap (1 - e^(-s / cap))}, then decayed by age. Null when the day has none.
+   */
+  private static Column saturated(Column s, ScoringParams p) {
+    Column cap = lit(p.pairDayCap());
+    return cap.multiply(lit(1).minus(exp(s.divide(cap).multiply(-1))))
+        .multiply(pow(lit(0.5), col("age_days").divide(p.halfLifeDays())));
+  }
+
+  /** One direction of a pair, as {@link #edges} explodes it. */
+  private static Column direction(Column src, Column dst, Column a, Column reverse) {
+    return struct(src.as("src"), dst.as("dst"), a.as("a"), reverse.as("a_reverse"));
   }
 
   /** Posts each person authored in the window. */
