@@ -26,6 +26,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Turns ranks into the day's {@code scores} rows and their {@code score_drivers}: pure DataFrame
@@ -311,19 +312,22 @@ public final class ScoreTransforms {
    * person's total of that kind.
    */
   private static Dataset<Row> top(Dataset<Row> rows, ScoringParams p) {
+    // One sort serves both: the total runs over the whole ordered partition, so it also adds up
+    // in the same order on every run.
+    WindowSpec byValue =
+        Window.partitionBy("person_id", "kind").orderBy(col("value").desc(), col("driver_id"));
     return rows.withColumn(
             "share",
             // No share when nothing was passed (an exchange the mutual discount removed whole).
             bround(
                 try_divide(
-                    col("value"), sum("value").over(Window.partitionBy("person_id", "kind"))),
+                    col("value"),
+                    sum("value")
+                        .over(
+                            byValue.rowsBetween(
+                                Window.unboundedPreceding(), Window.unboundedFollowing()))),
                 9))
-        .withColumn(
-            "position",
-            row_number()
-                .over(
-                    Window.partitionBy("person_id", "kind")
-                        .orderBy(col("value").desc(), col("driver_id"))))
+        .withColumn("position", row_number().over(byValue))
         .where(col("position").leq(p.driversPerPerson()))
         .select(
             col("person_id"),
