@@ -1,11 +1,12 @@
 package io.clout.jobs.moments;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.bit_or;
 import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
@@ -17,16 +18,18 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.clout.common.config.CloutConfig;
+import io.clout.common.events.EventType;
 import io.clout.common.scoring.ScoreMath;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Comparator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,9 +90,11 @@ public final class MomentTransforms {
                 col("actor_person"),
                 col("actor_id"))
             .agg(
-                sort_array(collect_set("type")).as("types"),
+                typeBits().as("_types"),
                 count(lit(1)).as("engagements"),
-                max("engager_score").as("score"));
+                max("engager_score").as("score"))
+            .withColumn("types", types(col("_types")))
+            .drop("_types");
     // Only the highest-scoring engagers of a post are listed: ranked by a window, which sorts with
     // spilling, so a post with a million engagers costs a sort, not a million-element row.
     Dataset<Row> engagers =
@@ -295,9 +300,11 @@ public final class MomentTransforms {
             .agg(
                 max("engager_score").as("engager_score"),
                 count(lit(1)).as("engagements"),
-                sort_array(collect_set("type")).as("types"),
+                typeBits().as("_types"),
                 min("occurred_at").as("first_engaged_at"),
-                max("occurred_at").as("last_engaged_at"));
+                max("occurred_at").as("last_engaged_at"))
+            .withColumn("types", types(col("_types")))
+            .drop("_types");
     Dataset<Row> own = dayScores.select(col("person_id").as("_op"), col("score").as("own_score"));
     Dataset<Row> responses =
         InteractionWindow.between(personEvents)
@@ -366,6 +373,28 @@ public final class MomentTransforms {
             col("engagers"),
             col("weight"),
             col("weighted_by_score"));
+  }
+
+  /**
+   * The distinct engagement types of a group as one bit per {@link EventType}: what {@code
+   * collect_set(type)} gives, as an aggregation Spark hashes (a set of strings makes it sort).
+   */
+  private static Column typeBits() {
+    Column bit = lit(0);
+    for (EventType t : EventType.values()) {
+      bit = when(col("type").equalTo(t.wire()), lit(1 << t.ordinal())).otherwise(bit);
+    }
+    return bit_or(bit);
+  }
+
+  /** The types whose bits are set ({@link #typeBits}), in name order. */
+  private static Column types(Column bits) {
+    return array_compact(
+        array(
+            Arrays.stream(EventType.values())
+                .sorted(Comparator.comparing(EventType::wire))
+                .map(t -> when(bits.bitwiseAND(lit(1 << t.ordinal())).notEqual(0), lit(t.wire())))
+                .toArray(Column[]::new)));
   }
 
   private static Column dimension(String name, Column value) {

@@ -189,6 +189,38 @@ class MomentTransformsTest {
   }
 
   @Test
+  void anEngagersTypesAreListedOnceEachInNameOrder() {
+    // I2 also likes p3 and comments on it twice: share, like, comment, comment.
+    Dataset<Row> more =
+        events.unionByName(
+            InteractionWindow.resolve(
+                df(
+                    Tables.ENGAGEMENTS.ddl(),
+                    e("50", "like", "I2", "B", "p3", "12:10"),
+                    e("51", "comment", "I2", "B", "p3", "12:20"),
+                    e("52", "comment", "I2", "B", "p3", "12:30")),
+                df(Tables.IDENTITIES.ddl()),
+                DAY,
+                CONFIG.scoring()));
+    Dataset<Row> received = MomentTransforms.received(more, scores, CONFIG.scoring());
+    Row i2 =
+        MomentTransforms.unansweredInfluencers(more, received, scores, DAY, CONFIG.moments())
+            .where(col("engager_id").equalTo("twitter:I2"))
+            .head();
+    assertThat(i2.getList(i2.fieldIndex("types"))).containsExactly("comment", "like", "share");
+    assertThat(i2.<Long>getAs("engagements")).isEqualTo(4L);
+    Row onP3 =
+        MomentTransforms.moments(
+                more, MomentTransforms.onPosts(more, received), DAY, CONFIG.moments())
+            .where(col("post_id").equalTo("p3"))
+            .head();
+    Row engager = onP3.<Row>getList(onP3.fieldIndex("engagers")).get(1);
+    assertThat(engager.<String>getAs("person_id")).isEqualTo("twitter:I2");
+    assertThat(engager.getList(engager.fieldIndex("types")))
+        .containsExactly("comment", "like", "share");
+  }
+
+  @Test
   void theThresholdRisesWithTheOwnScore() {
     Dataset<Row> higher =
         scores.withColumn(
