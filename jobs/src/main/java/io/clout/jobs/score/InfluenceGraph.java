@@ -169,12 +169,14 @@ public final class InfluenceGraph {
                 none.as("given"),
                 none.as("received"),
                 lit(null).cast("int").as("engager"));
-    Column no = lit(false);
+    // A person's edges in: (src, dst) is unique in edges, so counting them counts engagers.
     Dataset<Row> edgeRoles =
         edges
-            .select(col("src").as("person_id"), col("b").as("given"), none.as("received"))
-            .withColumn("engager", lit(null).cast("int"))
-            // A person's edges in: (src, dst) is unique in edges, so counting them counts engagers.
+            .select(
+                col("src").as("person_id"),
+                col("b").as("given"),
+                none.as("received"),
+                lit(null).cast("int").as("engager"))
             .unionByName(
                 edges.select(
                     col("dst").as("person_id"),
@@ -184,9 +186,9 @@ public final class InfluenceGraph {
             .select(
                 col("person_id"),
                 lit(null).cast("string").as("network"),
-                no.as("acted"),
+                lit(false).as("acted"),
                 lit(0).as("post"),
-                no.as("engaged"),
+                lit(false).as("engaged"),
                 col("given"),
                 col("received"),
                 col("engager"));

@@ -228,9 +228,9 @@ public final class ScoreTransforms {
                             .multiply(col("weight_today"))
                             .divide(col("_pair_total")))
                     .otherwise(lit(0.0)));
-    // Engagers, posts and new engagers from one pass over the shares: each share counted once under
-    // its post and once under its engager, then summed per person, kind and driver. Every share of
-    // a pair carries the pair's whole contribution, so the engager's value is their maximum.
+    // Engagers, posts and new engagers from one pass over the shares: each share counted under its
+    // engager, its post and its engager as new, then summed per person, kind and driver. Every
+    // share of a pair carries the pair's whole contribution, so the engager's value is its maximum.
     Dataset<Row> ranked =
         top(
             withShares
