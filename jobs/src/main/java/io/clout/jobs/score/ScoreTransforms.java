@@ -231,6 +231,8 @@ public final class ScoreTransforms {
     // Engagers, posts and new engagers from one pass over the shares: each share counted under its
     // engager, its post and its engager as new, then summed per person, kind and driver. Every
     // share of a pair carries the pair's whole contribution, so the engager's value is its maximum.
+    // One shuffle by person serves the sums and top's ranking; a share of nothing new today adds
+    // nothing to any sum, so it stays behind.
     Dataset<Row> ranked =
         top(
             withShares
@@ -242,12 +244,16 @@ public final class ScoreTransforms {
                                 driver("post", col("post_id"), col("_part")),
                                 driver("new_engager", col("src"), col("_today"))))
                         .as("d"))
-                .where(col("d.driver_id").isNotNull())
+                .where(
+                    col("d.driver_id")
+                        .isNotNull()
+                        .and(col("d.kind").notEqual("new_engager").or(col("d.value").notEqual(0))))
+                .repartition(col("person_id"))
                 .groupBy(
                     col("person_id"), col("d.kind").as("kind"), col("d.driver_id").as("driver_id"))
                 .agg(
                     when(col("kind").equalTo("engager"), max("d.value"))
-                        .otherwise(bround(sum("d.value"), 12))
+                        .otherwise(bround(exactSum(col("d.value")), 12))
                         .as("value"))
                 .where(col("kind").notEqual("new_engager").or(col("value").gt(0))),
             p);
@@ -300,6 +306,15 @@ public final class ScoreTransforms {
             col("value"),
             col("unit"),
             col("share"));
+  }
+
+  /**
+   * A sum of doubles that does not depend on the order Spark adds the rows in, as a sum of doubles
+   * does in its last bits: each value to 18 decimals, added exactly as decimals. A plan that moves
+   * rows between partitions then leaves the result as it was.
+   */
+  static Column exactSum(Column value) {
+    return sum(value.cast("decimal(38,18)")).cast("double");
   }
 
   /** One driver of a kind, as the struct {@code drivers} explodes. */

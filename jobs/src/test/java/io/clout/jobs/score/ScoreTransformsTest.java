@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -141,5 +142,18 @@ class ScoreTransformsTest {
     // A's score was 40 and A acted today but the model says far less: the fall is capped.
     assertThat(by.get("twitter:twA").<Double>getAs("score")).isEqualTo(40.0 - P.maxDailyDrop());
     assertThat(by.get("B").<Integer>getAs("rank")).isPositive();
+  }
+
+  @Test
+  void anExactSumIsTheSameInEveryRowOrder() {
+    // As doubles, (0.1 + 0.2) + 0.3 is 0.6000000000000001 and (0.3 + 0.2) + 0.1 is 0.6.
+    String ddl = "v DOUBLE";
+    Dataset<Row> up = df(ddl, "{\"v\":0.1}", "{\"v\":0.2}", "{\"v\":0.3}").coalesce(1);
+    Dataset<Row> down = df(ddl, "{\"v\":0.3}", "{\"v\":0.2}", "{\"v\":0.1}").coalesce(1);
+    assertThat(up.agg(functions.sum("v")).first().getDouble(0))
+        .isNotEqualTo(down.agg(functions.sum("v")).first().getDouble(0));
+    double exactUp = up.agg(ScoreTransforms.exactSum(functions.col("v"))).first().getDouble(0);
+    double exactDown = down.agg(ScoreTransforms.exactSum(functions.col("v"))).first().getDouble(0);
+    assertThat(exactUp).isEqualTo(exactDown).isEqualTo(0.6);
   }
 }
