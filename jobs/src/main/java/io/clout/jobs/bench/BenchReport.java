@@ -30,8 +30,8 @@ final class BenchReport {
             "<= 0.5",
             gx.ratio(),
             gx.ratio() <= 0.5,
-            "GraphX's time includes building its graph from a cached edge RDD; Clout's includes gathering the edges from a DataFrame into one task "
-                + "and numbering the ids in sorted order for a fixed summation order."));
+            "GraphX's time includes building its graph from a cached edge RDD; Clout's includes numbering the ids on every core, merging the "
+                + "numberings in one task and renumbering them in sorted order for a fixed summation order."));
     t.add(
         target(
             "propagation <= 5x the single-thread CSR floor",
@@ -39,11 +39,11 @@ final class BenchReport {
             st.ratio(),
             st.ratio() <= 5,
             String.format(
-                "The floor starts from int arrays already in the driver. Clout starts from a cached DataFrame: every edge goes through "
-                    + "Spark's row conversion into one task, the ids are numbered in sorted order (so every run sums in the same order) and a row per "
-                    + "person is built at the end. With string ids, as the daily job passes person ids, it took %s s (%sx the floor). "
-                    + "Building the arrays from Spark's columnar batches in each partition, instead of one row at a time in one task, is the next step; "
-                    + "for the daily job, numbering persons once per day upstream as well.",
+                "The floor starts from int arrays of ids already numbered 0..n-1 in the driver. Clout starts from a cached DataFrame: each core "
+                    + "hashes the ids of its share of the edges into numbers, one task merges the numberings, sorts the ids (so every run sums in "
+                    + "the same order), orders the edges and builds a row per person at the end. With string ids, as the daily job passes person "
+                    + "ids, it took %s s (%sx the floor). The hashing is bound by memory latency (a table of a million ids per core); numbering "
+                    + "persons once per day upstream would remove it, and the sort with it.",
                 num(st.cloutStringIdsS()), num(st.ratioStringIds()))));
     t.add(
         target(
@@ -151,7 +151,8 @@ final class BenchReport {
             "<= 5",
             r.propagationDailyIdsVsSingleThread(),
             r.propagationDailyIdsVsSingleThread() <= 5,
-            "String ids are sorted and numbered in the one task that builds the arrays; numbering persons once upstream would avoid it."));
+            "String ids are hashed into numbers on every core, then merged and sorted in the one task that builds the arrays; numbering "
+                + "persons once upstream would avoid both."));
     t.add(
         target(
             "distributed propagation <= 1.0x GraphX (best partitioning)",

@@ -3,20 +3,27 @@ package io.clout.jobs.score;
 import static org.apache.spark.sql.functions.col;
 
 import io.clout.common.scoring.Propagation;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import java.util.function.IntPredicate;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.encoders.RowEncoder;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.array.ByteArrayMethods;
+import org.apache.spark.unsafe.hash.Murmur3_x86_32;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Runs {@link Propagation}'s rank over an edge list (src, dst, p) of string ids (long ids too, in
@@ -44,23 +51,90 @@ public final class Propagator {
   }
 
   /**
-   * All edges into one partition, ranked there with arrays: the fast path for graphs that fit. Ids
-   * may be strings or longs; long ids (already numbered, as GraphX wants them) skip hashing
-   * strings, and come back as their decimal text in person_id.
+   * All edges ranked in one task with arrays: the fast path for graphs that fit. Ids may be strings
+   * or longs; long ids (already numbered, as GraphX wants them) come back as their decimal text in
+   * person_id. Each core first numbers the ids of its share of the edges, reading Spark's internal
+   * rows (a string id stays UTF-8 bytes); the one task then only merges those numberings, so the
+   * per-edge hashing runs on every core.
    */
   public static Dataset<Row> inMemory(Dataset<Row> edges, Settings s) {
-    return edges
-        .select(col("src"), col("dst"), col("p"))
-        .coalesce(1)
-        .mapPartitions(new InMemoryRank(s), RowEncoder.encoderFor(RANKS));
+    Dataset<Row> e = edges.select(col("src"), col("dst"), col("p"));
+    boolean longIds = e.schema().apply("src").dataType().equals(DataTypes.LongType);
+    SparkSession spark = e.sparkSession();
+    JavaRDD<Row> ranks =
+        e.queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .coalesce(spark.sparkContext().defaultParallelism())
+            .mapPartitions(new NumberIds(longIds))
+            .repartition(1)
+            .mapPartitions(new InMemoryRank(s));
+    return spark.createDataFrame(ranks, RANKS);
   }
 
   /**
-   * Executor side of {@link #inMemory}: ids to dense ints numbered in id order, edges ordered by
-   * (dst, src) with two counting sorts, CSR propagation, ids back. Whatever order the rows arrive
-   * in, every rank is summed in the same order: the same bits on every run.
+   * A share of the edges with their ends numbered 0..k-1 in the order first seen: the ids
+   * themselves are {@code longIds}, or the UTF-8 bytes {@code utf8} cut at {@code ends}.
    */
-  static final class InMemoryRank implements MapPartitionsFunction<Row, Row> {
+  record Share(long[] longIds, byte[] utf8, int[] ends, int[] src, int[] dst, double[] p)
+      implements Serializable {
+    int ids() {
+      return longIds != null ? longIds.length : ends.length;
+    }
+  }
+
+  /** Executor side of {@link #inMemory}, on each core: rows to one {@link Share}. */
+  static final class NumberIds implements FlatMapFunction<Iterator<InternalRow>, Share> {
+    private final boolean longIds;
+
+    NumberIds(boolean longIds) {
+      this.longIds = longIds;
+    }
+
+    @Override
+    public Iterator<Share> call(Iterator<InternalRow> rows) {
+      LongIds longs = longIds ? new LongIds() : null;
+      Utf8Ids strings = longIds ? null : new Utf8Ids();
+      IntList src = new IntList();
+      IntList dst = new IntList();
+      double[] p = new double[1024];
+      int m = 0;
+      while (rows.hasNext()) {
+        InternalRow r = rows.next();
+        if (longIds) {
+          src.add(longs.id(r.getLong(0)));
+          dst.add(longs.id(r.getLong(1)));
+        } else {
+          src.add(strings.id(r.getUTF8String(0)));
+          dst.add(strings.id(r.getUTF8String(1)));
+        }
+        if (m == p.length) {
+          p = Arrays.copyOf(p, m * 2);
+        }
+        p[m++] = r.getDouble(2);
+      }
+      Share share =
+          longIds
+              ? new Share(
+                  longs.keys(), null, null, src.toArray(), dst.toArray(), Arrays.copyOf(p, m))
+              : new Share(
+                  null,
+                  strings.bytes(),
+                  strings.ends(),
+                  src.toArray(),
+                  dst.toArray(),
+                  Arrays.copyOf(p, m));
+      return List.of(share).iterator();
+    }
+  }
+
+  /**
+   * Executor side of {@link #inMemory}, in one task: the shares' numberings merged into one, ids
+   * renumbered in id order, edges ordered by (dst, src) with two counting sorts, CSR propagation,
+   * ids back. Whatever order the rows and shares arrive in, every rank is summed in the same order:
+   * the same bits on every run.
+   */
+  static final class InMemoryRank implements FlatMapFunction<Iterator<Share>, Row> {
     private final Settings s;
 
     InMemoryRank(Settings s) {
@@ -68,37 +142,46 @@ public final class Propagator {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      Index index = null;
-      IntList src = new IntList();
-      IntList dst = new IntList();
-      double[] p = new double[1024];
-      int m = 0;
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        if (index == null) {
-          index = r.get(0) instanceof Long ? new LongIndex() : new StringIndex();
-        }
-        src.add(index.id(r, 0));
-        dst.add(index.id(r, 1));
-        if (m == p.length) {
-          p = Arrays.copyOf(p, m * 2);
-        }
-        p[m++] = r.getDouble(2);
-      }
-      if (index == null) {
+    public Iterator<Row> call(Iterator<Share> shares) {
+      List<Share> all = new ArrayList<>();
+      shares.forEachRemaining(all::add);
+      int m = all.stream().mapToInt(x -> x.src().length).sum();
+      if (m == 0) {
         return Collections.emptyIterator();
       }
-      int[] relabel = index.relabelInIdOrder();
-      int n = relabel.length;
-      int[] order = orderByDstThenSrc(n, src.a, dst.a, m, relabel);
+      boolean longIds = all.get(0).longIds() != null;
+      LongIds longs = new LongIds();
+      Utf8Ids strings = new Utf8Ids();
+      int[] src = new int[m];
+      int[] dst = new int[m];
+      double[] p = new double[m];
+      int at = 0;
+      for (int j = 0; j < all.size(); j++) {
+        Share share = all.set(j, null); // each share freed once merged
+        int[] global = new int[share.ids()];
+        for (int i = 0; i < global.length; i++) {
+          global[i] =
+              longIds
+                  ? longs.id(share.longIds()[i])
+                  : strings.id(share.utf8(), i == 0 ? 0 : share.ends()[i - 1], share.ends()[i]);
+        }
+        for (int k = 0; k < share.src().length; k++, at++) {
+          src[at] = global[share.src()[k]];
+          dst[at] = global[share.dst()[k]];
+          p[at] = share.p()[k];
+        }
+      }
+      String[] names = longIds ? longs.namesInIdOrder() : strings.namesInIdOrder();
+      int[] relabel = longIds ? longs.relabel() : strings.relabel();
+      int n = names.length;
+      int[] order = orderByDstThenSrc(n, src, dst, m, relabel);
       int[] s2 = new int[m];
       int[] d2 = new int[m];
       double[] p2 = new double[m];
       for (int k = 0; k < m; k++) {
         int e = order[k];
-        s2[k] = relabel[src.a[e]];
-        d2[k] = relabel[dst.a[e]];
+        s2[k] = relabel[src[e]];
+        d2[k] = relabel[dst[e]];
         p2[k] = p[e];
       }
       Propagation.Result result =
@@ -106,7 +189,7 @@ public final class Propagator {
       double[] ranks = result.ranks();
       List<Row> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        out.add(RowFactory.create(index.name(i), ranks[i], result.iterations()));
+        out.add(RowFactory.create(names[i], ranks[i], result.iterations()));
       }
       return out.iterator();
     }
@@ -140,119 +223,169 @@ public final class Propagator {
     }
   }
 
-  /** Numbers ids in the order they are first seen, then gives each its place in id order. */
-  interface Index {
-    int id(Row r, int column);
-
-    /**
-     * relabel[first-seen number] = position in sorted id order; afterwards {@link #name} reads by
-     * position.
-     */
-    int[] relabelInIdOrder();
-
-    String name(int position);
-  }
-
-  private static final class StringIndex implements Index {
-    private final Map<String, Integer> index = new HashMap<>();
-    private final List<String> names = new ArrayList<>();
-    private String[] sorted;
-
-    @Override
-    public int id(Row r, int column) {
-      String name = r.getString(column);
-      Integer i = index.get(name);
-      if (i == null) {
-        i = names.size();
-        index.put(name, i);
-        names.add(name);
-      }
-      return i;
-    }
-
-    @Override
-    public int[] relabelInIdOrder() {
-      sorted = names.toArray(new String[0]);
-      Arrays.sort(sorted);
-      index.clear();
-      for (int i = 0; i < sorted.length; i++) {
-        index.put(sorted[i], i);
-      }
-      int[] relabel = new int[sorted.length];
-      for (int i = 0; i < sorted.length; i++) {
-        relabel[i] = index.get(names.get(i));
-      }
-      return relabel;
-    }
-
-    @Override
-    public String name(int position) {
-      return sorted[position];
-    }
-  }
-
   /**
-   * Long ids in an open-addressing table: no boxing, no string hashing. A slot holds the id's
-   * number (-1 when empty), and the id itself is {@code seen[number]}.
+   * Numbers ids 0, 1, 2, ... in the order first seen, in an open-addressing table whose slots hold
+   * an id's hash and number in one long (-1 when empty): no boxing, and a probe reads one array
+   * until the hashes match. The subclass holds the ids themselves and orders them.
    */
-  static final class LongIndex implements Index {
-    private int[] slots = emptySlots(1 << 16);
-    private long[] seen = new long[1024];
-    private int n;
-    private long[] sorted;
+  abstract static class Ids {
+    private long[] slots = emptySlots(1 << 16);
+    int n;
+    private int[] relabel;
 
-    @Override
-    public int id(Row r, int column) {
-      long key = r.getLong(column);
-      int slot = slotOf(key);
-      if (slots[slot] >= 0) {
-        return slots[slot];
+    /** The number of the id with this hash for which {@code sameId(number)} holds, or a new one. */
+    final int number(int hash, IntPredicate sameId) {
+      int mask = slots.length - 1;
+      int slot = (hash * 0x9E3779B9) & mask;
+      for (long s = slots[slot]; s != -1; s = slots[slot = (slot + 1) & mask]) {
+        if ((int) (s >>> 32) == hash && sameId.test((int) s)) {
+          return (int) s;
+        }
       }
-      if (n == seen.length) {
-        seen = Arrays.copyOf(seen, n * 2);
-      }
-      seen[n] = key;
-      slots[slot] = n++;
-      if (n * 2 > slots.length) {
-        slots = emptySlots(slots.length * 2);
-        for (int i = 0; i < n; i++) {
-          slots[slotOf(seen[i])] = i;
+      slots[slot] = ((long) hash << 32) | n;
+      if (++n * 2 > slots.length) {
+        long[] old = slots;
+        slots = emptySlots(old.length * 2);
+        mask = slots.length - 1;
+        for (long s : old) {
+          if (s != -1) {
+            int at = ((int) (s >>> 32) * 0x9E3779B9) & mask;
+            while (slots[at] != -1) {
+              at = (at + 1) & mask;
+            }
+            slots[at] = s;
+          }
         }
       }
       return n - 1;
     }
 
-    /** The slot holding {@code key}, or the empty slot where it belongs. */
-    private int slotOf(long key) {
-      int mask = slots.length - 1;
-      int slot = Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask;
-      while (slots[slot] >= 0 && seen[slots[slot]] != key) {
-        slot = (slot + 1) & mask;
-      }
-      return slot;
-    }
-
-    private static int[] emptySlots(int size) {
-      int[] a = new int[size];
+    private static long[] emptySlots(int size) {
+      long[] a = new long[size];
       Arrays.fill(a, -1);
       return a;
     }
 
-    @Override
-    public int[] relabelInIdOrder() {
-      sorted = Arrays.copyOf(seen, n);
-      Arrays.sort(sorted);
-      int[] relabel = new int[n];
-      for (int i = 0; i < n; i++) {
-        relabel[i] = Arrays.binarySearch(sorted, seen[i]);
-      }
+    /**
+     * The ids' text in id order; afterwards {@link #relabel} maps a first-seen number to its place
+     * in that order. A sorted copy and a binary search for each id: no boxing.
+     */
+    final String[] namesInIdOrder() {
       slots = null;
+      relabel = new int[n];
+      return sortAndRelabel(relabel);
+    }
+
+    final int[] relabel() {
       return relabel;
     }
 
+    /** The ids' text in id order, with {@code relabel[number]} set to each id's place in it. */
+    abstract String[] sortAndRelabel(int[] relabel);
+  }
+
+  /** Long ids, in numeric order. */
+  static final class LongIds extends Ids {
+    private long[] keys = new long[1024];
+
+    int id(long key) {
+      int before = n;
+      int number = number(Long.hashCode(key), i -> keys[i] == key);
+      if (number == before) {
+        if (n > keys.length) {
+          keys = Arrays.copyOf(keys, keys.length * 2);
+        }
+        keys[number] = key;
+      }
+      return number;
+    }
+
+    long[] keys() {
+      return Arrays.copyOf(keys, n);
+    }
+
     @Override
-    public String name(int position) {
-      return Long.toString(sorted[position]);
+    String[] sortAndRelabel(int[] relabel) {
+      long[] sorted = keys();
+      Arrays.sort(sorted);
+      for (int i = 0; i < n; i++) {
+        relabel[i] = Arrays.binarySearch(sorted, keys[i]);
+      }
+      String[] names = new String[n];
+      for (int k = 0; k < n; k++) {
+        names[k] = Long.toString(sorted[k]);
+      }
+      return names;
+    }
+  }
+
+  /**
+   * String ids as UTF-8 bytes, held end to end in one array; ordered as Java orders the strings
+   * they encode, as they always were, so the ranks' summing order did not change.
+   */
+  static final class Utf8Ids extends Ids {
+    private byte[] bytes = new byte[1 << 16];
+    private int[] ends = new int[1024];
+
+    int id(UTF8String key) {
+      return lookup(key.getBaseObject(), key.getBaseOffset(), key.numBytes());
+    }
+
+    /** The id held in {@code from..to} of a byte array. */
+    int id(byte[] array, int from, int to) {
+      return lookup(array, Platform.BYTE_ARRAY_OFFSET + from, to - from);
+    }
+
+    private int lookup(Object base, long offset, int length) {
+      int hash = Murmur3_x86_32.hashUnsafeBytes(base, offset, length, 42);
+      int before = n;
+      int number =
+          number(
+              hash,
+              i -> {
+                int start = start(i);
+                return ends[i] - start == length
+                    && ByteArrayMethods.arrayEquals(
+                        bytes, Platform.BYTE_ARRAY_OFFSET + start, base, offset, length);
+              });
+      if (number == before) {
+        int start = start(number);
+        if (start + length > bytes.length) {
+          bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, start + length));
+        }
+        Platform.copyMemory(base, offset, bytes, Platform.BYTE_ARRAY_OFFSET + start, length);
+        if (number == ends.length) {
+          ends = Arrays.copyOf(ends, ends.length * 2);
+        }
+        ends[number] = start + length;
+      }
+      return number;
+    }
+
+    private int start(int number) {
+      return number == 0 ? 0 : ends[number - 1];
+    }
+
+    byte[] bytes() {
+      return Arrays.copyOf(bytes, start(n));
+    }
+
+    int[] ends() {
+      return Arrays.copyOf(ends, n);
+    }
+
+    @Override
+    String[] sortAndRelabel(int[] relabel) {
+      String[] names = new String[n];
+      for (int i = 0; i < n; i++) {
+        names[i] = new String(bytes, start(i), ends[i] - start(i), StandardCharsets.UTF_8);
+      }
+      String[] sorted = names.clone();
+      Arrays.sort(sorted);
+      for (int i = 0; i < n; i++) {
+        relabel[i] = Arrays.binarySearch(sorted, names[i]);
+      }
+      return sorted;
     }
   }
 
@@ -260,6 +393,10 @@ public final class Propagator {
   static final class IntList {
     private int[] a = new int[1024];
     private int n;
+
+    int[] toArray() {
+      return Arrays.copyOf(a, n);
+    }
 
     void add(int v) {
       if (n == a.length) {

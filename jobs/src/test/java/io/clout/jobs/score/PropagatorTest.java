@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
@@ -141,26 +142,65 @@ class PropagatorTest {
   }
 
   @Test
-  void theLongIndexNumbersIdsInFirstSeenOrderAcrossTableGrowth() {
+  void longIdsAreNumberedInFirstSeenOrderAcrossTableGrowth() {
     // 200k distinct ids: the table starts at 65,536 slots, so it is rebuilt three times.
     Random rnd = new Random(5);
     long[] ids = new long[200_000];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = rnd.nextLong();
     }
-    Propagator.LongIndex index = new Propagator.LongIndex();
+    Propagator.LongIds index = new Propagator.LongIds();
     for (int i = 0; i < ids.length; i++) {
-      assertThat(index.id(RowFactory.create(ids[i]), 0)).isEqualTo(i);
+      assertThat(index.id(ids[i])).isEqualTo(i);
     }
     for (int i = 0; i < ids.length; i += 997) {
-      assertThat(index.id(RowFactory.create(ids[i]), 0)).as("id seen before").isEqualTo(i);
+      assertThat(index.id(ids[i])).as("id seen before").isEqualTo(i);
     }
-    int[] relabel = index.relabelInIdOrder();
+    assertThat(index.keys()).containsExactly(ids);
+    String[] names = index.namesInIdOrder();
+    int[] relabel = index.relabel();
     long[] sorted = ids.clone();
     java.util.Arrays.sort(sorted);
     for (int i = 0; i < ids.length; i++) {
       assertThat(sorted[relabel[i]]).isEqualTo(ids[i]);
-      assertThat(index.name(relabel[i])).isEqualTo(Long.toString(ids[i]));
+      assertThat(names[relabel[i]]).isEqualTo(Long.toString(ids[i]));
+    }
+  }
+
+  @Test
+  void stringIdsAreNumberedInFirstSeenOrderAndSortedAsJavaStrings() {
+    // 100k ids (the table is rebuilt twice) and a few whose UTF-8 byte order is not Java's
+    // string order: U+FF21 sorts after the surrogate pair of U+1F600 as a Java string, before it
+    // as UTF-8 bytes.
+    List<String> ids = new ArrayList<>(List.of("\uFF21", "\uD83D\uDE00", "é", "z", "a", ""));
+    Random rnd = new Random(7);
+    while (ids.size() < 100_000) {
+      ids.add("p" + rnd.nextInt(1 << 30));
+    }
+    List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
+    Propagator.Utf8Ids index = new Propagator.Utf8Ids();
+    for (int i = 0; i < distinct.size(); i++) {
+      assertThat(index.id(UTF8String.fromString(distinct.get(i)))).isEqualTo(i);
+    }
+    // Looked up again from another copy of the bytes, and from the table's own bytes, as the
+    // merge of the shares does.
+    Propagator.Utf8Ids merged = new Propagator.Utf8Ids();
+    byte[] bytes = index.bytes();
+    int[] ends = index.ends();
+    for (int i = 0; i < distinct.size(); i += 997) {
+      assertThat(index.id(UTF8String.fromString(new String(distinct.get(i)))))
+          .as("id seen before")
+          .isEqualTo(i);
+      assertThat(merged.id(bytes, i == 0 ? 0 : ends[i - 1], ends[i])).isEqualTo(i / 997);
+    }
+    String[] names = index.namesInIdOrder();
+    int[] relabel = index.relabel();
+    List<String> sorted = new ArrayList<>(distinct);
+    java.util.Collections.sort(sorted);
+    assertThat(sorted.indexOf("\uFF21")).isGreaterThan(sorted.indexOf("\uD83D\uDE00"));
+    assertThat(names).containsExactlyElementsOf(sorted);
+    for (int i = 0; i < distinct.size(); i++) {
+      assertThat(names[relabel[i]]).isEqualTo(distinct.get(i));
     }
   }
 
