@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.IntPredicate;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -73,10 +75,12 @@ public final class Propagator {
   }
 
   /**
-   * A share of the edges with their ends numbered 0..k-1 in the order first seen: the ids
-   * themselves are {@code longIds}, or the UTF-8 bytes {@code utf8} cut at {@code ends}.
+   * Partition {@code partition}'s share of the edges with their ends numbered 0..k-1 in the order
+   * first seen: the ids themselves are {@code longIds}, or the UTF-8 bytes {@code utf8} cut at
+   * {@code ends}.
    */
-  record Share(long[] longIds, byte[] utf8, int[] ends, int[] src, int[] dst, double[] p)
+  record Share(
+      int partition, long[] longIds, byte[] utf8, int[] ends, int[] src, int[] dst, double[] p)
       implements Serializable {
     int ids() {
       return longIds != null ? longIds.length : ends.length;
@@ -101,6 +105,9 @@ public final class Propagator {
       int m = 0;
       while (rows.hasNext()) {
         InternalRow r = rows.next();
+        if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
+          throw new IllegalArgumentException("Cannot rank: an edge with a null src, dst or p");
+        }
         if (longIds) {
           src.add(longs.id(r.getLong(0)));
           dst.add(longs.id(r.getLong(1)));
@@ -114,16 +121,14 @@ public final class Propagator {
         p[m++] = r.getDouble(2);
       }
       Share share =
-          longIds
-              ? new Share(
-                  longs.keys(), null, null, src.toArray(), dst.toArray(), Arrays.copyOf(p, m))
-              : new Share(
-                  null,
-                  strings.bytes(),
-                  strings.ends(),
-                  src.toArray(),
-                  dst.toArray(),
-                  Arrays.copyOf(p, m));
+          new Share(
+              TaskContext.getPartitionId(),
+              longIds ? longs.keys() : null,
+              longIds ? null : strings.bytes(),
+              longIds ? null : strings.ends(),
+              src.toArray(),
+              dst.toArray(),
+              Arrays.copyOf(p, m));
       return List.of(share).iterator();
     }
   }
@@ -145,6 +150,8 @@ public final class Propagator {
     public Iterator<Row> call(Iterator<Share> shares) {
       List<Share> all = new ArrayList<>();
       shares.forEachRemaining(all::add);
+      // In partition order, as they would come through coalesce(1), not in the shuffle's order.
+      all.sort(Comparator.comparingInt(Share::partition));
       int m = all.stream().mapToInt(x -> x.src().length).sum();
       if (m == 0) {
         return Collections.emptyIterator();
@@ -236,7 +243,7 @@ public final class Propagator {
     /** The number of the id with this hash for which {@code sameId(number)} holds, or a new one. */
     final int number(int hash, IntPredicate sameId) {
       int mask = slots.length - 1;
-      int slot = (hash * 0x9E3779B9) & mask;
+      int slot = home(hash, mask);
       for (long s = slots[slot]; s != -1; s = slots[slot = (slot + 1) & mask]) {
         if ((int) (s >>> 32) == hash && sameId.test((int) s)) {
           return (int) s;
@@ -249,7 +256,7 @@ public final class Propagator {
         mask = slots.length - 1;
         for (long s : old) {
           if (s != -1) {
-            int at = ((int) (s >>> 32) * 0x9E3779B9) & mask;
+            int at = home((int) (s >>> 32), mask);
             while (slots[at] != -1) {
               at = (at + 1) & mask;
             }
@@ -258,6 +265,17 @@ public final class Propagator {
         }
       }
       return n - 1;
+    }
+
+    /** A hash's first slot: its bits mixed (Murmur3's finalizer), so similar hashes spread. */
+    static int home(int hash, int mask) {
+      int h = hash;
+      h ^= h >>> 16;
+      h *= 0x85ebca6b;
+      h ^= h >>> 13;
+      h *= 0xc2b2ae35;
+      h ^= h >>> 16;
+      return h & mask;
     }
 
     private static long[] emptySlots(int size) {
@@ -280,7 +298,10 @@ public final class Propagator {
       return relabel;
     }
 
-    /** The ids' text in id order, with {@code relabel[number]} set to each id's place in it. */
+    /**
+     * The ids' distinct texts in id order, with {@code relabel[number]} set to each id's place in
+     * it.
+     */
     abstract String[] sortAndRelabel(int[] relabel);
   }
 
@@ -290,7 +311,7 @@ public final class Propagator {
 
     int id(long key) {
       int before = n;
-      int number = number(Long.hashCode(key), i -> keys[i] == key);
+      int number = number(hash(key), i -> keys[i] == key);
       if (number == before) {
         if (n > keys.length) {
           keys = Arrays.copyOf(keys, keys.length * 2);
@@ -298,6 +319,11 @@ public final class Propagator {
         keys[number] = key;
       }
       return number;
+    }
+
+    /** The key's bits mixed into an int: ids that differ only in their high bits spread too. */
+    static int hash(long key) {
+      return Long.hashCode(key * 0x9E3779B97F4A7C15L);
     }
 
     long[] keys() {
@@ -382,6 +408,14 @@ public final class Propagator {
       }
       String[] sorted = names.clone();
       Arrays.sort(sorted);
+      // Bytes that are not UTF-8 decode to U+FFFD, so two ids can have one text: one person.
+      int distinct = 0;
+      for (int k = 0; k < n; k++) {
+        if (k == 0 || !sorted[k].equals(sorted[distinct - 1])) {
+          sorted[distinct++] = sorted[k];
+        }
+      }
+      sorted = Arrays.copyOf(sorted, distinct);
       for (int i = 0; i < n; i++) {
         relabel[i] = Arrays.binarySearch(sorted, names[i]);
       }

@@ -205,6 +205,39 @@ class PropagatorTest {
   }
 
   @Test
+  void idsWhoseBytesAreNotUtf8AndDecodeToOneTextAreOnePerson() {
+    Propagator.Utf8Ids index = new Propagator.Utf8Ids();
+    int ff = index.id(UTF8String.fromBytes(new byte[] {(byte) 0xFF}));
+    int fe = index.id(UTF8String.fromBytes(new byte[] {(byte) 0xFE}));
+    int a = index.id(UTF8String.fromString("a"));
+    assertThat(List.of(ff, fe, a)).containsExactly(0, 1, 2);
+    assertThat(index.namesInIdOrder()).containsExactly("a", "\uFFFD");
+    assertThat(index.relabel()).containsExactly(1, 1, 0);
+  }
+
+  @Test
+  void longIdsWhoseHalvesAreEqualSpreadOverTheTable() {
+    // (i << 32) | i: Long.hashCode gives 0 for every one of them, and i << 16 leaves the low 16
+    // bits 0. Their first slots in a table of 2^17 must still be nearly all different.
+    Set<Integer> halves = new HashSet<>();
+    Set<Integer> shifted = new HashSet<>();
+    for (long i = 0; i < 50_000; i++) {
+      halves.add(Propagator.Ids.home(Propagator.LongIds.hash((i << 32) | i), (1 << 17) - 1));
+      shifted.add(Propagator.Ids.home(Propagator.LongIds.hash(i << 16), (1 << 17) - 1));
+    }
+    assertThat(halves.size()).isGreaterThan(35_000);
+    assertThat(shifted.size()).isGreaterThan(35_000);
+    Propagator.LongIds index = new Propagator.LongIds();
+    for (long i = 0; i < 50_000; i++) {
+      assertThat(index.id((i << 32) | i)).isEqualTo((int) i);
+    }
+    assertThat(index.id((7L << 32) | 7)).isEqualTo(7);
+    String[] names = index.namesInIdOrder();
+    assertThat(names).hasSize(50_000);
+    assertThat(names[7]).isEqualTo(Long.toString((7L << 32) | 7));
+  }
+
+  @Test
   void theDistributedPathMatchesGraphXAcrossCheckpoints() {
     // A checkpoint every 3 iterations: 20 iterations cross six lineage cuts.
     Propagator.Settings s = new Propagator.Settings(0.85, 0, ITERATIONS, 3, 0);
