@@ -97,8 +97,7 @@ public final class Propagator {
 
     @Override
     public Iterator<Share> call(Iterator<InternalRow> rows) {
-      LongIds longs = longIds ? new LongIds() : null;
-      Utf8Ids strings = longIds ? null : new Utf8Ids();
+      Ids ids = longIds ? new LongIds() : new Utf8Ids();
       IntList src = new IntList();
       IntList dst = new IntList();
       double[] p = new double[1024];
@@ -108,28 +107,17 @@ public final class Propagator {
         if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
           throw new IllegalArgumentException("Cannot rank: an edge with a null src, dst or p");
         }
-        if (longIds) {
-          src.add(longs.id(r.getLong(0)));
-          dst.add(longs.id(r.getLong(1)));
-        } else {
-          src.add(strings.id(r.getUTF8String(0)));
-          dst.add(strings.id(r.getUTF8String(1)));
-        }
+        src.add(ids.id(r, 0));
+        dst.add(ids.id(r, 1));
         if (m == p.length) {
           p = Arrays.copyOf(p, m * 2);
         }
         p[m++] = r.getDouble(2);
       }
-      Share share =
-          new Share(
-              TaskContext.getPartitionId(),
-              longIds ? longs.keys() : null,
-              longIds ? null : strings.bytes(),
-              longIds ? null : strings.ends(),
-              src.toArray(),
-              dst.toArray(),
-              Arrays.copyOf(p, m));
-      return List.of(share).iterator();
+      return List.of(
+              ids.share(
+                  TaskContext.getPartitionId(), src.toArray(), dst.toArray(), Arrays.copyOf(p, m)))
+          .iterator();
     }
   }
 
@@ -156,9 +144,7 @@ public final class Propagator {
       if (m == 0) {
         return Collections.emptyIterator();
       }
-      boolean longIds = all.get(0).longIds() != null;
-      LongIds longs = new LongIds();
-      Utf8Ids strings = new Utf8Ids();
+      Ids ids = all.get(0).longIds() != null ? new LongIds() : new Utf8Ids();
       int[] src = new int[m];
       int[] dst = new int[m];
       double[] p = new double[m];
@@ -167,10 +153,7 @@ public final class Propagator {
         Share share = all.set(j, null); // each share freed once merged
         int[] global = new int[share.ids()];
         for (int i = 0; i < global.length; i++) {
-          global[i] =
-              longIds
-                  ? longs.id(share.longIds()[i])
-                  : strings.id(share.utf8(), i == 0 ? 0 : share.ends()[i - 1], share.ends()[i]);
+          global[i] = ids.id(share, i);
         }
         for (int k = 0; k < share.src().length; k++, at++) {
           src[at] = global[share.src()[k]];
@@ -178,8 +161,8 @@ public final class Propagator {
           p[at] = share.p()[k];
         }
       }
-      String[] names = longIds ? longs.namesInIdOrder() : strings.namesInIdOrder();
-      int[] relabel = longIds ? longs.relabel() : strings.relabel();
+      String[] names = ids.namesInIdOrder();
+      int[] relabel = ids.relabel();
       int n = names.length;
       int[] order = orderByDstThenSrc(n, src, dst, m, relabel);
       int[] s2 = new int[m];
@@ -303,6 +286,15 @@ public final class Propagator {
      * it.
      */
     abstract String[] sortAndRelabel(int[] relabel);
+
+    /** The number of the id in a row's column. */
+    abstract int id(InternalRow row, int column);
+
+    /** The number of a share's id {@code local}, as this table numbers it. */
+    abstract int id(Share share, int local);
+
+    /** A partition's edges, numbered by this table, with the ids it holds. */
+    abstract Share share(int partition, int[] src, int[] dst, double[] p);
   }
 
   /** Long ids, in numeric order. */
@@ -328,6 +320,21 @@ public final class Propagator {
 
     long[] keys() {
       return Arrays.copyOf(keys, n);
+    }
+
+    @Override
+    int id(InternalRow row, int column) {
+      return id(row.getLong(column));
+    }
+
+    @Override
+    int id(Share share, int local) {
+      return id(share.longIds()[local]);
+    }
+
+    @Override
+    Share share(int partition, int[] src, int[] dst, double[] p) {
+      return new Share(partition, keys(), null, null, src, dst, p);
     }
 
     @Override
@@ -398,6 +405,22 @@ public final class Propagator {
 
     int[] ends() {
       return Arrays.copyOf(ends, n);
+    }
+
+    @Override
+    int id(InternalRow row, int column) {
+      return id(row.getUTF8String(column));
+    }
+
+    @Override
+    int id(Share share, int local) {
+      int[] e = share.ends();
+      return id(share.utf8(), local == 0 ? 0 : e[local - 1], e[local]);
+    }
+
+    @Override
+    Share share(int partition, int[] src, int[] dst, double[] p) {
+      return new Share(partition, null, bytes(), ends(), src, dst, p);
     }
 
     @Override
