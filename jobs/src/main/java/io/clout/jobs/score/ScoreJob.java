@@ -46,18 +46,17 @@ public final class ScoreJob {
     Dataset<Row> previous = previousScores(spark, config, day);
 
     try (Computed c = compute(window, previous, p)) {
-      Dataset<Row> scores = c.scores().persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> ranks = c.ranks();
       long edgeCount = c.edgeCount();
       Dataset<Row> drivers =
-          ScoreTransforms.drivers(c.edges(), ranks, window.events(), scores, day, p);
+          ScoreTransforms.drivers(c.edges(), ranks, window.events(), c.unranked(), day, p);
 
       Tables.write(config, Tables.SCORE_DRIVERS, drivers, day);
-      Tables.write(config, Tables.SCORES, scores, day);
+      Tables.write(config, Tables.SCORES, c.scores(), day);
       refreshCurrent(spark, config, day);
 
       Row stats =
-          scores
+          c.unranked()
               .selectExpr(
                   "count(*) n",
                   "percentile(score, 0.1) p10",
@@ -96,24 +95,30 @@ public final class ScoreJob {
               (System.nanoTime() - started) / 1_000_000,
               ConfigLoader.flatten(config));
       Reports.write(spark, Tables.reportPath(config, "score", day.toString()), report);
-      scores.unpersist();
       return report;
     }
   }
 
   /**
-   * The day's graph, ranks and scores, before anything is written. It owns the cached edges and
-   * ranks and releases them on {@link #close()}; the window's events stay with the window.
+   * The day's graph, ranks and scores, before anything is written. It owns the cached edges, ranks
+   * and unranked scores and releases them on {@link #close()}; the window's events stay with the
+   * window.
    */
   public record Computed(
       Dataset<Row> edges,
       long edgeCount,
       Dataset<Row> ranks,
       Dataset<Row> nodes,
-      Dataset<Row> scores)
+      Dataset<Row> unranked)
       implements AutoCloseable {
+    /** The day's scores, ranked from the cached rows ({@link ScoreTransforms#withRank}). */
+    public Dataset<Row> scores() {
+      return ScoreTransforms.withRank(unranked);
+    }
+
     @Override
     public void close() {
+      unranked.unpersist();
       ranks.unpersist();
       edges.unpersist();
     }
@@ -139,7 +144,12 @@ public final class ScoreJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> nodes = InfluenceGraph.nodes(window.events(), edges, day);
     return new Computed(
-        edges, edgeCount, ranks, nodes, ScoreTransforms.scores(nodes, ranks, previous, day, p));
+        edges,
+        edgeCount,
+        ranks,
+        nodes,
+        ScoreTransforms.unranked(nodes, ranks, previous, day, p)
+            .persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
   /**

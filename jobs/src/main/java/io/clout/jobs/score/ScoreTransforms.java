@@ -1,6 +1,7 @@
 package io.clout.jobs.score;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -44,6 +45,19 @@ public final class ScoreTransforms {
    * @param previous yesterday's scores (person_id, score), possibly empty
    */
   public static Dataset<Row> scores(
+      Dataset<Row> nodes,
+      Dataset<Row> ranks,
+      Dataset<Row> previous,
+      LocalDate day,
+      ScoringParams p) {
+    return withRank(unranked(nodes, ranks, previous, day, p));
+  }
+
+  /**
+   * {@link #scores} without its {@code rank}, which needs every row: a job caches these rows and
+   * ranks the cache ({@link #withRank}), so nothing before it is computed twice.
+   */
+  public static Dataset<Row> unranked(
       Dataset<Row> nodes,
       Dataset<Row> ranks,
       Dataset<Row> previous,
@@ -106,21 +120,12 @@ public final class ScoreTransforms {
         .withColumn(
             "drop_cap_adjustment",
             when(hasPrev, bround(col("score").minus(col("_wanted")), 2)).otherwise(lit(0.0)))
-        .withColumn(
-            "rank",
-            row_number()
-                .over(
-                    Window.orderBy(
-                        col("score").desc(),
-                        col("raw_influence").desc_nulls_last(),
-                        col("person_id"))))
         .select(
             lit(day.toString()).cast("date").as("score_date"),
             col("person_id"),
             col("score"),
             col("score_change"),
             col("previous_score"),
-            col("rank"),
             col("raw_influence"),
             col("propagated_rank"),
             col("outreach_bonus"),
@@ -136,6 +141,37 @@ public final class ScoreTransforms {
             col("in_graph"),
             col("networks"),
             lit(p.modelVersion()).as("model_version"));
+  }
+
+  /**
+   * Each row's place in the order (score desc, raw_influence desc nulls last, person_id): the rows
+   * with a higher score, plus its row number among the rows of its own score. It equals a
+   * row_number over the whole table, without sorting every row in one task: the rows are grouped by
+   * score (at most 9,901 values of two decimals), and only the count per score is ordered whole.
+   * Reads {@code rows} twice: give it cached rows.
+   */
+  public static Dataset<Row> withRank(Dataset<Row> rows) {
+    Dataset<Row> above =
+        rows.groupBy(col("score").as("_score"))
+            .count()
+            .withColumn(
+                "_above",
+                coalesce(
+                    sum("count")
+                        .over(
+                            Window.orderBy(col("_score").desc())
+                                .rowsBetween(Window.unboundedPreceding(), -1)),
+                    lit(0L)))
+            .drop("count");
+    return rows.withColumn(
+            "_within",
+            row_number()
+                .over(
+                    Window.partitionBy("score")
+                        .orderBy(col("raw_influence").desc_nulls_last(), col("person_id"))))
+        .join(broadcast(above), col("score").equalTo(col("_score")))
+        .withColumn("rank", col("_above").plus(col("_within")).cast("int"))
+        .drop("_score", "_above", "_within");
   }
 
   /**
@@ -257,44 +293,39 @@ public final class ScoreTransforms {
                         .as("value"))
                 .where(col("kind").notEqual("new_engager").or(col("value").gt(0))),
             p);
+    // The drivers each score row has by itself, from one pass over the scores.
+    Column none = lit(null).cast("double");
     Dataset<Row> fromScores =
         scores
             .select(
                 col("person_id"),
-                lit("outreach").as("kind"),
+                explode(
+                        array(
+                            own("outreach", col("outreach_bonus"), "rank"),
+                            own(
+                                "model_change",
+                                when(
+                                    col("previous_score").isNotNull(),
+                                    bround(col("target_score").minus(col("previous_score")), 2)),
+                                "points"),
+                            own("inactivity_decay", col("inactivity_adjustment"), "points"),
+                            own("drop_cap", col("drop_cap_adjustment"), "points")))
+                    .as("o"))
+            .where(
+                col("o.value")
+                    .isNotNull()
+                    .and(
+                        when(col("o.kind").equalTo("outreach"), col("o.value").gt(0))
+                            .when(col("o.kind").equalTo("model_change"), lit(true))
+                            .otherwise(col("o.value").notEqual(0))))
+            .select(
+                col("person_id"),
+                col("o.kind").as("kind"),
                 lit(null).cast("string").as("driver_id"),
-                col("outreach_bonus").as("value"),
-                lit("rank").as("unit"))
-            .where(col("value").gt(0))
-            .unionByName(
-                scores
-                    .where(col("previous_score").isNotNull())
-                    .select(
-                        col("person_id"),
-                        lit("model_change").as("kind"),
-                        lit(null).cast("string").as("driver_id"),
-                        bround(col("target_score").minus(col("previous_score")), 2).as("value"),
-                        lit("points").as("unit")))
-            .unionByName(
-                scores
-                    .where(col("inactivity_adjustment").notEqual(0))
-                    .select(
-                        col("person_id"),
-                        lit("inactivity_decay").as("kind"),
-                        lit(null).cast("string").as("driver_id"),
-                        col("inactivity_adjustment").as("value"),
-                        lit("points").as("unit")))
-            .unionByName(
-                scores
-                    .where(col("drop_cap_adjustment").notEqual(0))
-                    .select(
-                        col("person_id"),
-                        lit("drop_cap").as("kind"),
-                        lit(null).cast("string").as("driver_id"),
-                        col("drop_cap_adjustment").as("value"),
-                        lit("points").as("unit")))
-            .withColumn("share", lit(null).cast("double"))
-            .withColumn("position", lit(1));
+                col("o.value").as("value"),
+                col("o.unit").as("unit"),
+                none.as("share"),
+                lit(1).as("position"));
     return ranked
         .unionByName(fromScores)
         .select(
@@ -315,6 +346,11 @@ public final class ScoreTransforms {
    */
   static Column exactSum(Column value) {
     return sum(value.cast("decimal(38,18)")).cast("double");
+  }
+
+  /** A driver a score row has by itself, as {@code drivers} explodes it. */
+  private static Column own(String kind, Column value, String unit) {
+    return struct(lit(kind).as("kind"), value.as("value"), lit(unit).as("unit"));
   }
 
   /** One driver of a kind, as the struct {@code drivers} explodes. */

@@ -10,9 +10,12 @@ import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.Tables;
 import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -155,5 +158,41 @@ class ScoreTransformsTest {
     double exactUp = up.agg(ScoreTransforms.exactSum(functions.col("v"))).first().getDouble(0);
     double exactDown = down.agg(ScoreTransforms.exactSum(functions.col("v"))).first().getDouble(0);
     assertThat(exactUp).isEqualTo(exactDown).isEqualTo(0.6);
+  }
+
+  @Test
+  void rankIsTheRowNumberOfTheWholeTableInScoreRawInfluenceAndIdOrder() {
+    // Many rows per score, equal raw influences, missing raw influences, spread over partitions.
+    Random random = new Random(7);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      double score = 1 + random.nextInt(40) / 4.0;
+      String raw = random.nextInt(5) == 0 ? "null" : Double.toString(random.nextInt(6) / 8.0);
+      lines.add(
+          String.format(
+              "{\"person_id\":\"p%d\",\"score\":%s,\"raw_influence\":%s}",
+              random.nextInt(1_000_000), score, raw));
+    }
+    Dataset<Row> rows =
+        df("person_id STRING, score DOUBLE, raw_influence DOUBLE", lines.toArray(String[]::new))
+            .dropDuplicates("person_id")
+            .repartition(4);
+    List<Row> ranked = ScoreTransforms.withRank(rows).collectAsList();
+    List<Row> expected = new ArrayList<>(rows.collectAsList());
+    expected.sort(
+        Comparator.<Row, Double>comparing(r -> r.getAs("score"))
+            .reversed()
+            .thenComparing(
+                r -> r.<Double>getAs("raw_influence"),
+                Comparator.nullsLast(Comparator.<Double>reverseOrder()))
+            .thenComparing(r -> r.<String>getAs("person_id")));
+    Map<String, Integer> rank = new HashMap<>();
+    for (Row r : ranked) {
+      rank.put(r.getAs("person_id"), r.getAs("rank"));
+    }
+    assertThat(ranked).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(rank.get(expected.get(i).<String>getAs("person_id"))).isEqualTo(i + 1);
+    }
   }
 }
