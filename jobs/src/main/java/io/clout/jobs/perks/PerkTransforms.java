@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.perks.Perk;
+import io.clout.jobs.score.ScoreTransforms;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -91,16 +92,15 @@ public final class PerkTransforms {
         size(col("networks"))
             .equalTo(0)
             .or(arrays_overlap(col("networks"), col("person_networks")));
+    // Ranked per perk without sorting a perk's qualifiers in one task.
     Dataset<Row> qualified =
-        scored
-            .crossJoin(broadcast(offered.where(col("offered"))))
-            .where(col("score").geq(col("min_score")).and(networkOk))
-            .withColumn(
-                "allocation_rank",
-                row_number()
-                    .over(
-                        Window.partitionBy("perk_id")
-                            .orderBy(col("score").desc(), col("person_id").asc())));
+        ScoreTransforms.rankByScore(
+            scored
+                .crossJoin(broadcast(offered.where(col("offered"))))
+                .where(col("score").geq(col("min_score")).and(networkOk)),
+            "allocation_rank",
+            List.of("perk_id"),
+            col("person_id").asc());
     Dataset<Row> held =
         yesterday
             .where(col("status").isin("eligible", "new"))

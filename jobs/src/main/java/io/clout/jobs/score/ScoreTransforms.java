@@ -23,11 +23,15 @@ import io.clout.common.scoring.ScoreMath;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 
 /**
  * Turns ranks into the day's {@code scores} rows and their {@code score_drivers}: pure DataFrame
@@ -144,34 +148,55 @@ public final class ScoreTransforms {
   }
 
   /**
-   * Each row's place in the order (score desc, raw_influence desc nulls last, person_id): the rows
-   * with a higher score, plus its row number among the rows of its own score. It equals a
-   * row_number over the whole table, without sorting every row in one task: the rows are grouped by
-   * score (at most 9,901 values of two decimals), and only the count per score is ordered whole.
-   * Reads {@code rows} twice: give it cached rows.
+   * Each row's place in the order (score desc, raw_influence desc nulls last, person_id): {@link
+   * #rankByScore} over the whole table. Reads {@code rows} twice: give it cached rows.
    */
   public static Dataset<Row> withRank(Dataset<Row> rows) {
+    return rankByScore(
+        rows, "rank", List.of(), col("raw_influence").desc_nulls_last(), col("person_id"));
+  }
+
+  /**
+   * Adds {@code rank}: each row's row number in the order (score desc, then {@code ties}) among the
+   * rows with its values of {@code by}, without sorting all of them in one task. It is the number
+   * of those rows with a higher score (from the count per score: at most 9,901 values of two
+   * decimals, the only rows ordered whole) plus its row number among the rows of its own score.
+   * Reads {@code rows} twice.
+   */
+  public static Dataset<Row> rankByScore(
+      Dataset<Row> rows, String rank, List<String> by, Column... ties) {
+    List<String> keys = new ArrayList<>(by);
+    keys.add("score");
+    Column[] group = keys.stream().map(k -> col(k).as("_r_" + k)).toArray(Column[]::new);
+    Column[] partition = by.stream().map(k -> col("_r_" + k)).toArray(Column[]::new);
     Dataset<Row> above =
-        rows.groupBy(col("score").as("_score"))
+        rows.groupBy(group)
             .count()
             .withColumn(
                 "_above",
                 coalesce(
                     sum("count")
                         .over(
-                            Window.orderBy(col("_score").desc())
+                            Window.partitionBy(partition)
+                                .orderBy(col("_r_score").desc())
                                 .rowsBetween(Window.unboundedPreceding(), -1)),
                     lit(0L)))
             .drop("count");
+    Column same = lit(true);
+    for (String k : keys) {
+      same = same.and(col(k).eqNullSafe(col("_r_" + k)));
+    }
     return rows.withColumn(
             "_within",
             row_number()
                 .over(
-                    Window.partitionBy("score")
-                        .orderBy(col("raw_influence").desc_nulls_last(), col("person_id"))))
-        .join(broadcast(above), col("score").equalTo(col("_score")))
-        .withColumn("rank", col("_above").plus(col("_within")).cast("int"))
-        .drop("_score", "_above", "_within");
+                    Window.partitionBy(keys.stream().map(functions::col).toArray(Column[]::new))
+                        .orderBy(ties)))
+        .join(broadcast(above), same)
+        .withColumn(rank, col("_above").plus(col("_within")).cast("int"))
+        .drop(
+            Stream.concat(Stream.of("_above", "_within"), keys.stream().map(k -> "_r_" + k))
+                .toArray(String[]::new));
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -161,38 +162,69 @@ class ScoreTransformsTest {
   }
 
   @Test
-  void rankIsTheRowNumberOfTheWholeTableInScoreRawInfluenceAndIdOrder() {
-    // Many rows per score, equal raw influences, missing raw influences, spread over partitions.
+  void rankIsTheRowNumberInScoreOrderOverTheWholeTableAndPerGroup() {
+    // Many rows per score, equal and missing raw influences, missing scores, two groups, spread
+    // over partitions.
     Random random = new Random(7);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
-      double score = 1 + random.nextInt(40) / 4.0;
+      String score =
+          random.nextInt(50) == 0 ? "null" : Double.toString(1 + random.nextInt(40) / 4.0);
       String raw = random.nextInt(5) == 0 ? "null" : Double.toString(random.nextInt(6) / 8.0);
       lines.add(
           String.format(
-              "{\"person_id\":\"p%d\",\"score\":%s,\"raw_influence\":%s}",
-              random.nextInt(1_000_000), score, raw));
+              "{\"g\":\"%s\",\"person_id\":\"p%d\",\"score\":%s,\"raw_influence\":%s}",
+              random.nextBoolean() ? "a" : "b", random.nextInt(1_000_000), score, raw));
     }
     Dataset<Row> rows =
-        df("person_id STRING, score DOUBLE, raw_influence DOUBLE", lines.toArray(String[]::new))
+        df(
+                "g STRING, person_id STRING, score DOUBLE, raw_influence DOUBLE",
+                lines.toArray(String[]::new))
             .dropDuplicates("person_id")
             .repartition(4);
-    List<Row> ranked = ScoreTransforms.withRank(rows).collectAsList();
-    List<Row> expected = new ArrayList<>(rows.collectAsList());
-    expected.sort(
-        Comparator.<Row, Double>comparing(r -> r.getAs("score"))
-            .reversed()
+    Comparator<Row> byScore =
+        Comparator.comparing(
+            r -> r.<Double>getAs("score"), Comparator.nullsLast(Comparator.<Double>reverseOrder()));
+    assertRowNumbers(
+        ScoreTransforms.withRank(rows),
+        "rank",
+        rows,
+        r -> "all",
+        byScore
             .thenComparing(
                 r -> r.<Double>getAs("raw_influence"),
                 Comparator.nullsLast(Comparator.<Double>reverseOrder()))
             .thenComparing(r -> r.<String>getAs("person_id")));
-    Map<String, Integer> rank = new HashMap<>();
-    for (Row r : ranked) {
-      rank.put(r.getAs("person_id"), r.getAs("rank"));
+    assertRowNumbers(
+        ScoreTransforms.rankByScore(rows, "place", List.of("g"), functions.col("person_id")),
+        "place",
+        rows,
+        r -> r.getAs("g"),
+        byScore.thenComparing(r -> r.<String>getAs("person_id")));
+  }
+
+  /** Each row of {@code ranked} has, in {@code column}, its place in its group's sorted rows. */
+  private static void assertRowNumbers(
+      Dataset<Row> ranked,
+      String column,
+      Dataset<Row> rows,
+      Function<Row, String> group,
+      Comparator<Row> order) {
+    Map<String, Integer> got = new HashMap<>();
+    for (Row r : ranked.collectAsList()) {
+      got.put(r.getAs("person_id"), r.getAs(column));
     }
-    assertThat(ranked).hasSize(expected.size());
-    for (int i = 0; i < expected.size(); i++) {
-      assertThat(rank.get(expected.get(i).<String>getAs("person_id"))).isEqualTo(i + 1);
+    List<Row> all = rows.collectAsList();
+    assertThat(got).hasSize(all.size());
+    Map<String, List<Row>> groups = new HashMap<>();
+    for (Row r : all) {
+      groups.computeIfAbsent(group.apply(r), k -> new ArrayList<>()).add(r);
+    }
+    for (List<Row> members : groups.values()) {
+      members.sort(order);
+      for (int i = 0; i < members.size(); i++) {
+        assertThat(got.get(members.get(i).<String>getAs("person_id"))).isEqualTo(i + 1);
+      }
     }
   }
 }
