@@ -14,8 +14,8 @@ final class BenchReport {
 
   static final String HEAP_WHY =
       "Peak live heap counts what is in use after each collection, garbage the collector has not reached yet included, so it "
-          + "grows towards the max heap whatever the day needs. What a day needs shows by running with less: CLOUT_HEAP=3g "
-          + "./clout bench.";
+          + "grows towards the max heap whatever the day needs. What a day needs shows by running it with less: "
+          + "docs/daily-performance.md (the daily run at 9.6M lines in a 3 GiB heap).";
 
   /**
    * Each target: what it asks, what was measured, whether it is met, and if not, why and what would
@@ -326,7 +326,7 @@ final class BenchReport {
       - Peak live heap is the largest heap in use right after a garbage collection, sampled every 100 ms during the workload; peak RSS is the
         process's high-water mark (VmHWM) so far, so it only grows from row to row. The garbage G1 has not collected yet counts too, so
         the peak approaches the max heap (in the first line) whenever Spark's caches fill it: what a day needs is the max heap it runs
-        in at the same speed (`CLOUT_HEAP=3g ./clout bench`).
+        in at the same speed (docs/daily-performance.md).
       - "Plain JSON to Delta" reads the same day's files with Spark's JSON reader and a schema and writes them to a Delta table partitioned
         by day, right after the warm ingest: the reference for ingest.
       - Propagation: all three start from the same cached edges, with long ids as GraphX takes them (Clout's run with string ids is shown
