@@ -26,13 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.graphx.Edge;
 import org.apache.spark.graphx.Graph;
@@ -134,18 +133,6 @@ public final class Bench {
     return result;
   }
 
-  /** Deletes a folder and everything in it, if it exists. */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
   /** One day of generated raw logs through the daily pipeline, then the ingest again, warm. */
   static BenchResult.Workload workload(
       SparkSession spark,
@@ -156,7 +143,9 @@ public final class Bench {
       throws IOException {
     // A fresh warehouse each run, also when --out is reused: a day over yesterday's run's tables
     // reads their history and replaces their rows, and costs more than a first day.
-    deleteTree(dir);
+    if (!FileUtil.fullyDelete(dir.toFile())) {
+      throw new IOException("Cannot delete " + dir + " before the bench's run there");
+    }
     int persons = (int) Math.max(100, Math.round(events / LINES_PER_PERSON));
     long t0 = System.nanoTime();
     Generator.Manifest m =

@@ -318,38 +318,38 @@ public final class ScoreTransforms {
                         .as("value"))
                 .where(col("kind").notEqual("new_engager").or(col("value").gt(0))),
             p);
-    // The drivers each score row has by itself, from one pass over the scores.
-    Column none = lit(null).cast("double");
+    // The drivers each score row has by itself, from one pass over the scores: each is null where
+    // the row has none.
     Dataset<Row> fromScores =
         scores
             .select(
                 col("person_id"),
                 explode(
                         array(
-                            own("outreach", col("outreach_bonus"), "rank"),
+                            own(
+                                "outreach",
+                                when(col("outreach_bonus").gt(0), col("outreach_bonus")),
+                                "rank"),
                             own(
                                 "model_change",
                                 when(
                                     col("previous_score").isNotNull(),
                                     bround(col("target_score").minus(col("previous_score")), 2)),
                                 "points"),
-                            own("inactivity_decay", col("inactivity_adjustment"), "points"),
-                            own("drop_cap", col("drop_cap_adjustment"), "points")))
+                            own(
+                                "inactivity_decay",
+                                nonZero(col("inactivity_adjustment")),
+                                "points"),
+                            own("drop_cap", nonZero(col("drop_cap_adjustment")), "points")))
                     .as("o"))
-            .where(
-                col("o.value")
-                    .isNotNull()
-                    .and(
-                        when(col("o.kind").equalTo("outreach"), col("o.value").gt(0))
-                            .when(col("o.kind").equalTo("model_change"), lit(true))
-                            .otherwise(col("o.value").notEqual(0))))
+            .where(col("o.value").isNotNull())
             .select(
                 col("person_id"),
                 col("o.kind").as("kind"),
                 lit(null).cast("string").as("driver_id"),
                 col("o.value").as("value"),
                 col("o.unit").as("unit"),
-                none.as("share"),
+                lit(null).cast("double").as("share"),
                 lit(1).as("position"));
     return ranked
         .unionByName(fromScores)
@@ -371,6 +371,11 @@ public final class ScoreTransforms {
    */
   static Column exactSum(Column value) {
     return sum(value.cast("decimal(38,18)")).cast("double");
+  }
+
+  /** The value where it is not 0, else null. */
+  private static Column nonZero(Column value) {
+    return when(value.notEqual(0), value);
   }
 
   /** A driver a score row has by itself, as {@code drivers} explodes it. */
