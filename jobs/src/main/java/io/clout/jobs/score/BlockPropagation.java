@@ -1,6 +1,6 @@
 package io.clout.jobs.score;
 
-import static org.apache.spark.sql.functions.bround;
+import static io.clout.jobs.score.Rounded.bround;
 import static org.apache.spark.sql.functions.col;
 
 import io.clout.common.scoring.Propagation;

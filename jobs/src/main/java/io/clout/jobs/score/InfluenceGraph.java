@@ -1,7 +1,7 @@
 package io.clout.jobs.score;
 
+import static io.clout.jobs.score.Rounded.bround;
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
