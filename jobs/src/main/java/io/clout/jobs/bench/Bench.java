@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.jobs.CloutException;
+import io.clout.jobs.Main;
 import io.clout.jobs.Pipeline;
 import io.clout.jobs.Reports;
 import io.clout.jobs.generate.Generator;
@@ -78,9 +79,14 @@ public final class Bench {
 
   private Bench() {}
 
+  /** The max heap of the JVM the daily workloads run in: issue 18 asks a 10M-line day in 3 GiB. */
+  public static final String DAILY_HEAP = "3g";
+
   /**
    * @param configFor the run's configuration with the given path overrides (each workload has its
    *     own raw folder and warehouse under {@code out/work})
+   * @param daysArgs the arguments of {@code clout bench} that run only the daily workloads, in a
+   *     JVM of their own with {@link #DAILY_HEAP}; null runs them in this JVM
    */
   public static BenchResult run(
       SparkSession spark,
@@ -88,14 +94,16 @@ public final class Bench {
       Plan plan,
       Path out,
       Path report,
-      PrintStream log)
+      PrintStream log,
+      List<String> daysArgs)
       throws IOException {
     Files.createDirectories(out);
-    BenchResult.Machine machine = machine(spark);
-    List<BenchResult.Workload> workloads = new ArrayList<>();
-    for (long events : plan.events()) {
-      workloads.add(workload(spark, configFor, events, out.resolve("work/" + events), log));
-    }
+    BenchResult.Days days =
+        daysArgs == null
+            ? days(spark, configFor, plan, out, log)
+            : daysInOwnJvm(spark, daysArgs, out, log);
+    BenchResult.Machine machine = machine(spark, days.maxHeapBytes());
+    List<BenchResult.Workload> workloads = days.workloads();
     BenchResult.Workload first = workloads.get(0);
     BenchResult.Workload last = workloads.get(workloads.size() - 1);
     Propagation propagation = propagation(spark, plan, log);
@@ -131,6 +139,76 @@ public final class Bench {
     Files.writeString(report, BenchReport.markdown(result));
     log.printf("bench: wrote %s and %s%n", out.resolve("bench.json"), report);
     return result;
+  }
+
+  /** Every size of the plan through the daily pipeline, in this JVM. */
+  public static BenchResult.Days days(
+      SparkSession spark,
+      Function<Map<String, String>, CloutConfig> configFor,
+      Plan plan,
+      Path out,
+      PrintStream log)
+      throws IOException {
+    List<BenchResult.Workload> workloads = new ArrayList<>();
+    for (long events : plan.events()) {
+      workloads.add(workload(spark, configFor, events, out.resolve("work/" + events), log));
+    }
+    return new BenchResult.Days(Runtime.getRuntime().maxMemory(), workloads);
+  }
+
+  static String daysFile(Path out) {
+    return out.resolve("days.json").toString();
+  }
+
+  /** {@link #days} for {@code clout bench --days-only}: written to DIR/days.json. */
+  public static void writeDays(
+      SparkSession spark,
+      Function<Map<String, String>, CloutConfig> configFor,
+      Plan plan,
+      Path out,
+      PrintStream log)
+      throws IOException {
+    Files.createDirectories(out);
+    Reports.write(spark, daysFile(out), days(spark, configFor, plan, out, log));
+  }
+
+  /**
+   * The daily workloads in a JVM of their own, with this JVM's settings but {@link #DAILY_HEAP}:
+   * the heap a day needs shows as whether it runs there, which a peak measured in a larger heap
+   * does not (it counts garbage not collected yet). GraphX stays here, in the larger heap.
+   */
+  static BenchResult.Days daysInOwnJvm(
+      SparkSession spark, List<String> daysArgs, Path out, PrintStream log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!a.startsWith("-Xmx") && !a.startsWith("-XX:StartFlightRecording")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-Xmx" + DAILY_HEAP);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(daysArgs);
+    Files.deleteIfExists(Path.of(daysFile(out)));
+    log.printf("bench: daily workloads in a JVM of their own, max heap %s%n", DAILY_HEAP);
+    log.flush();
+    int exit;
+    try {
+      exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while the daily workloads ran", e);
+    }
+    if (exit != 0) {
+      throw new CloutException(
+          "The bench's daily workloads failed in their own JVM (max heap "
+              + DAILY_HEAP
+              + ", exit "
+              + exit
+              + "): see their output above");
+    }
+    return Reports.read(spark, daysFile(out), BenchResult.Days.class)
+        .orElseThrow(() -> new IOException("The daily workloads wrote no " + daysFile(out)));
   }
 
   /** One day of generated raw logs through the daily pipeline, then the ingest again, warm. */
@@ -464,7 +542,7 @@ public final class Bench {
     return new int[][] {src, dst};
   }
 
-  static BenchResult.Machine machine(SparkSession spark) {
+  static BenchResult.Machine machine(SparkSession spark, long dailyMaxHeapBytes) {
     Map<String, String> conf = new LinkedHashMap<>();
     for (String k :
         List.of(
@@ -485,7 +563,8 @@ public final class Bench {
             + " "
             + System.getProperty("os.arch"),
         spark.version(),
-        conf);
+        conf,
+        dailyMaxHeapBytes);
   }
 
   static long memTotal() {

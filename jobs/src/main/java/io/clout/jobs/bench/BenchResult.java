@@ -30,6 +30,10 @@ public record BenchResult(
     double propagationDailyIdsVsSingleThread,
     double distributedVsGraphx) {
 
+  /**
+   * Where the bench ran; {@code dailyMaxHeapBytes} is the heap of the JVM the daily workloads ran
+   * in, a JVM of their own unless the bench ran them in its own.
+   */
   public record Machine(
       int cores,
       long memoryBytes,
@@ -37,7 +41,11 @@ public record BenchResult(
       String jvm,
       String os,
       String spark,
-      Map<String, String> sparkConf) {}
+      Map<String, String> sparkConf,
+      long dailyMaxHeapBytes) {}
+
+  /** The daily workloads and the max heap of the JVM that ran them. */
+  public record Days(long maxHeapBytes, List<Workload> workloads) {}
 
   /** One generated day through the daily pipeline, then its ingest again (warm). */
   public record Workload(

@@ -2,6 +2,8 @@ package io.clout.jobs.cli;
 
 import io.clout.jobs.bench.Bench;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,8 +36,25 @@ final class BenchCommand implements Callable<Integer> {
       description = "where the Markdown report goes")
   Path report;
 
+  @Option(
+      names = "--days-only",
+      hidden = true,
+      description = "only the daily workloads, into DIR/days.json (the bench runs them so)")
+  boolean daysOnly;
+
   @Override
   public Integer call() throws Exception {
+    Bench.Plan plan = quick ? Bench.QUICK : Bench.FULL;
+    if (daysOnly) {
+      spark.withSpark(
+          "clout-bench-days", (s, c) -> Bench.writeDays(s, spark::load, plan, out, System.out));
+      return 0;
+    }
+    List<String> days = new ArrayList<>(List.of("bench", "--days-only", "--out", out.toString()));
+    if (quick) {
+      days.add("--quick");
+    }
+    days.addAll(spark.args());
     Path to =
         report != null
             ? report
@@ -43,8 +62,7 @@ final class BenchCommand implements Callable<Integer> {
                 ? out.resolve("benchmarks.md")
                 : Path.of(System.getProperty("clout.home", "."), "docs", "benchmarks.md");
     spark.withSpark(
-        "clout-bench",
-        (s, c) -> Bench.run(s, spark::load, quick ? Bench.QUICK : Bench.FULL, out, to, System.out));
+        "clout-bench", (s, c) -> Bench.run(s, spark::load, plan, out, to, System.out, days));
     return 0;
   }
 }

@@ -4,7 +4,9 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.SparkSessions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
@@ -52,6 +54,23 @@ public final class SparkOptions {
 
   @Option(names = "--conf", paramLabel = "K=V", description = "a Spark setting (repeatable)")
   Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  /** These options as command-line arguments, for a JVM of its own that runs the same setup. */
+  List<String> args() {
+    List<String> a = new ArrayList<>(List.of("--env", env));
+    if (config != null) {
+      a.addAll(List.of("--config", config.toString()));
+    }
+    if (raw != null) {
+      a.addAll(List.of("--raw", raw));
+    }
+    if (warehouse != null) {
+      a.addAll(List.of("--warehouse", warehouse));
+    }
+    sets.forEach((k, v) -> a.addAll(List.of("--set", k + "=" + v)));
+    sparkConf.forEach((k, v) -> a.addAll(List.of("--conf", k + "=" + v)));
+    return a;
+  }
 
   /** A Spark command's body, given a session and the loaded config. */
   interface Body {

@@ -112,7 +112,9 @@ class BenchTest {
   @Test
   void benchJsonKeepsItsSnakeCaseKeys() throws Exception {
     BenchResult r =
-        sample(new BenchResult.Machine(2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of()));
+        sample(
+            new BenchResult.Machine(
+                2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of(), 3L << 30));
     var json = io.clout.jobs.Reports.JSON.readTree(io.clout.jobs.Reports.toJson(r));
     assertThat(
             json.path("propagation_vs_graphx").path("graphx_s_by_partitions").path("2").asDouble())
@@ -131,5 +133,32 @@ class BenchTest {
     assertThat(json.path("distributed_vs_graphx").asDouble()).isEqualTo(0.9);
     assertThat(json.path("distributed_propagation").path("seconds").asDouble()).isEqualTo(2.25);
     assertThat(io.clout.jobs.Reports.JSON.treeToValue(json, BenchResult.class)).isEqualTo(r);
+    // The daily workloads come back from their own JVM as days.json.
+    BenchResult.Workload w =
+        new BenchResult.Workload(
+            1000,
+            150,
+            1005,
+            0.5,
+            2.0,
+            3.0,
+            4.0,
+            9.5,
+            502,
+            990,
+            700,
+            1.5,
+            670,
+            1L << 30,
+            2L << 30,
+            3L << 30,
+            0.7,
+            1435,
+            Map.of("score", new BenchResult.SparkCost(12, 40, 3.5, 1, 2, 3, 4)));
+    BenchResult.Days days = new BenchResult.Days(3L << 30, List.of(w));
+    assertThat(
+            io.clout.jobs.Reports.JSON.readValue(
+                io.clout.jobs.Reports.toJson(days), BenchResult.Days.class))
+        .isEqualTo(days);
   }
 }
