@@ -353,6 +353,13 @@ public final class Bench {
 
     Propagator.Settings fixed =
         new Propagator.Settings(DAMPING, 0, plan.iterations(), 10, Long.MAX_VALUE);
+    // This JVM has run no Spark job but the count above (the daily workloads ran in their own):
+    // both paths run once untimed on a tenth of the graph, so the timed runs are not the first.
+    Dataset<Row> tenth = edges.where(col("src_id").lt(v / 10));
+    noop(
+        Propagator.inMemory(
+            tenth.select(col("src_id").as("src"), col("dst_id").as("dst"), col("p")), fixed));
+    noop(Propagator.inMemory(tenth.select("src", "dst", "p"), fixed));
     // Long ids, as GraphX gets them; then string ids, as the daily job passes person ids.
     long t = System.nanoTime();
     Dataset<Row> clout =
@@ -362,11 +369,7 @@ public final class Bench {
     clout.count();
     double cloutS = seconds(t);
     t = System.nanoTime();
-    Propagator.inMemory(edges.select("src", "dst", "p"), fixed)
-        .write()
-        .format("noop")
-        .mode("overwrite")
-        .save();
+    noop(Propagator.inMemory(edges.select("src", "dst", "p"), fixed));
     double cloutStringsS = seconds(t);
     log.printf("bench: Clout propagation %.1f s (string ids %.1f s)%n", cloutS, cloutStringsS);
 
@@ -540,6 +543,11 @@ public final class Bench {
       dst[i] = r.getInt(1);
     }
     return new int[][] {src, dst};
+  }
+
+  /** Runs a query to its end and keeps nothing. */
+  static void noop(Dataset<Row> rows) {
+    rows.write().format("noop").mode("overwrite").save();
   }
 
   static BenchResult.Machine machine(SparkSession spark, long dailyMaxHeapBytes) {

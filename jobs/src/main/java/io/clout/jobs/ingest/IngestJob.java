@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -88,7 +87,7 @@ public final class IngestJob {
     // Parsing is the costly step, so the parsed lines are cached and read by every step after it.
     // Duplicates are found from the keys alone; there are few of them, and once cached and
     // counted, their size lets Spark broadcast them into the join that marks them.
-    Dataset<Row> parsed = uncompressed(spark, () -> events.persist(StorageLevel.MEMORY_AND_DISK()));
+    Dataset<Row> parsed = events.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> duplicates =
         IngestTransforms.duplicateLines(parsed, earlierKeys)
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -166,22 +165,6 @@ public final class IngestJob {
   }
 
   /** Lists the data files of a folder (not hidden {@code _} or {@code .} files), sorted. */
-  /**
-   * A cache declared without compression. Gathering the compression statistics of the parsed lines'
-   * mostly unique strings cost more than it saved (docs/ingest-performance.md). Spark takes the
-   * setting from the session when the cache is declared, not when it is built.
-   */
-  private static Dataset<Row> uncompressed(SparkSession spark, Supplier<Dataset<Row>> cache) {
-    String key = "spark.sql.inMemoryColumnarStorage.compressed";
-    String before = spark.conf().get(key);
-    spark.conf().set(key, "false");
-    try {
-      return cache.get();
-    } finally {
-      spark.conf().set(key, before);
-    }
-  }
-
   static List<String> listFiles(Configuration hadoop, String folder, boolean required) {
     Path dir = new Path(folder);
     try {
