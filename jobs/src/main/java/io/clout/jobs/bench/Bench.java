@@ -83,25 +83,14 @@ public final class Bench {
   public static final String DAILY_HEAP = "3g";
 
   /**
-   * @param configFor the run's configuration with the given path overrides (each workload has its
-   *     own raw folder and warehouse under {@code out/work})
    * @param daysArgs the arguments of {@code clout bench} that run only the daily workloads, in a
-   *     JVM of their own with {@link #DAILY_HEAP}; null runs them in this JVM
+   *     JVM of their own with {@link #DAILY_HEAP}
    */
   public static BenchResult run(
-      SparkSession spark,
-      Function<Map<String, String>, CloutConfig> configFor,
-      Plan plan,
-      Path out,
-      Path report,
-      PrintStream log,
-      List<String> daysArgs)
+      SparkSession spark, Plan plan, Path out, Path report, PrintStream log, List<String> daysArgs)
       throws IOException {
     Files.createDirectories(out);
-    BenchResult.Days days =
-        daysArgs == null
-            ? days(spark, configFor, plan, out, log)
-            : daysInOwnJvm(spark, daysArgs, out, log);
+    BenchResult.Days days = daysInOwnJvm(spark, daysArgs, out, log);
     BenchResult.Machine machine = machine(spark, days.maxHeapBytes());
     List<BenchResult.Workload> workloads = days.workloads();
     BenchResult.Workload first = workloads.get(0);
@@ -141,26 +130,17 @@ public final class Bench {
     return result;
   }
 
-  /** Every size of the plan through the daily pipeline, in this JVM. */
-  public static BenchResult.Days days(
-      SparkSession spark,
-      Function<Map<String, String>, CloutConfig> configFor,
-      Plan plan,
-      Path out,
-      PrintStream log)
-      throws IOException {
-    List<BenchResult.Workload> workloads = new ArrayList<>();
-    for (long events : plan.events()) {
-      workloads.add(workload(spark, configFor, events, out.resolve("work/" + events), log));
-    }
-    return new BenchResult.Days(Runtime.getRuntime().maxMemory(), workloads);
-  }
-
   static String daysFile(Path out) {
     return out.resolve("days.json").toString();
   }
 
-  /** {@link #days} for {@code clout bench --days-only}: written to DIR/days.json. */
+  /**
+   * {@code clout bench --days-only}: every size of the plan through the daily pipeline, in this
+   * JVM, written to DIR/days.json with this JVM's max heap.
+   *
+   * @param configFor the run's configuration with the given path overrides (each workload has its
+   *     own raw folder and warehouse under {@code out/work})
+   */
   public static void writeDays(
       SparkSession spark,
       Function<Map<String, String>, CloutConfig> configFor,
@@ -169,7 +149,12 @@ public final class Bench {
       PrintStream log)
       throws IOException {
     Files.createDirectories(out);
-    Reports.write(spark, daysFile(out), days(spark, configFor, plan, out, log));
+    List<BenchResult.Workload> workloads = new ArrayList<>();
+    for (long events : plan.events()) {
+      workloads.add(workload(spark, configFor, events, out.resolve("work/" + events), log));
+    }
+    Reports.write(
+        spark, daysFile(out), new BenchResult.Days(Runtime.getRuntime().maxMemory(), workloads));
   }
 
   /**

@@ -31,8 +31,8 @@ public record BenchResult(
     double distributedVsGraphx) {
 
   /**
-   * Where the bench ran; {@code dailyMaxHeapBytes} is the heap of the JVM the daily workloads ran
-   * in, a JVM of their own unless the bench ran them in its own.
+   * Where the bench ran; {@code dailyMaxHeapBytes} is the max heap of the JVM of their own the
+   * daily workloads ran in.
    */
   public record Machine(
       int cores,

@@ -61,8 +61,7 @@ final class BenchCommand implements Callable<Integer> {
             : quick
                 ? out.resolve("benchmarks.md")
                 : Path.of(System.getProperty("clout.home", "."), "docs", "benchmarks.md");
-    spark.withSpark(
-        "clout-bench", (s, c) -> Bench.run(s, spark::load, plan, out, to, System.out, days));
+    spark.withSpark("clout-bench", (s, c) -> Bench.run(s, plan, out, to, System.out, days));
     return 0;
   }
 }
