@@ -289,11 +289,12 @@ public final class ScoreTransforms {
                             .multiply(col("weight_today"))
                             .divide(col("_pair_total")))
                     .otherwise(lit(0.0)));
-    // Engagers, posts and new engagers from one pass over the shares: each share counted under its
-    // engager, its post and its engager as new, then summed per person, kind and driver. Every
-    // share of a pair carries the pair's whole contribution, so the engager's value is its maximum.
-    // One shuffle by person serves the sums and top's ranking; a share of nothing new today adds
-    // nothing to any sum, so it stays behind.
+    // Engagers, posts and new engagers from one pass over the shares: each share counted once
+    // under its engager (as engager and as new engager: the same key) and once under its post,
+    // then summed per person and driver. Every share of a pair carries the pair's whole
+    // contribution, so the engager's value is its maximum. One shuffle by person serves the sums
+    // and top's ranking; a new engager of nothing today adds nothing, so it is left out.
+    Column none = lit(null).cast("double");
     Dataset<Row> ranked =
         top(
             withShares
@@ -301,21 +302,29 @@ public final class ScoreTransforms {
                     col("dst").as("person_id"),
                     explode(
                             array(
-                                driver("engager", col("src"), col("contribution")),
-                                driver("post", col("post_id"), col("_part")),
-                                driver("new_engager", col("src"), col("_today"))))
+                                share("engager", col("src"), col("contribution"), col("_today")),
+                                share("post", col("post_id"), none, col("_part"))))
                         .as("d"))
-                .where(
-                    col("d.driver_id")
-                        .isNotNull()
-                        .and(col("d.kind").notEqual("new_engager").or(col("d.value").notEqual(0))))
+                .where(col("d.driver_id").isNotNull())
                 .repartition(col("person_id"))
                 .groupBy(
-                    col("person_id"), col("d.kind").as("kind"), col("d.driver_id").as("driver_id"))
-                .agg(
-                    when(col("kind").equalTo("engager"), max("d.value"))
-                        .otherwise(bround(exactSum(col("d.value")), 12))
-                        .as("value"))
+                    col("person_id"), col("d.kind").as("_kind"), col("d.driver_id").as("driver_id"))
+                .agg(max("d.engager").as("_engager"), bround(exactSum(col("d.sum")), 12).as("_sum"))
+                .select(
+                    col("person_id"),
+                    explode(
+                            when(
+                                    col("_kind").equalTo("engager"),
+                                    array(
+                                        driver("engager", col("driver_id"), col("_engager")),
+                                        driver("new_engager", col("driver_id"), col("_sum"))))
+                                .otherwise(array(driver("post", col("driver_id"), col("_sum")))))
+                        .as("d"))
+                .select(
+                    col("person_id"),
+                    col("d.kind").as("kind"),
+                    col("d.driver_id").as("driver_id"),
+                    col("d.value").as("value"))
                 .where(col("kind").notEqual("new_engager").or(col("value").gt(0))),
             p);
     // The drivers each score row has by itself, from one pass over the scores: each is null where
@@ -381,6 +390,16 @@ public final class ScoreTransforms {
   /** A driver a score row has by itself, as {@code drivers} explodes it. */
   private static Column own(String kind, Column value, String unit) {
     return struct(lit(kind).as("kind"), value.as("value"), lit(unit).as("unit"));
+  }
+
+  /**
+   * One share under one driver, as the struct {@code drivers} explodes before summing: under its
+   * engager, the pair's contribution (whose maximum is the engager's value) and today's part of it
+   * (summed: the new engager's value); under its post, the part of the contribution (summed).
+   */
+  private static Column share(String kind, Column driverId, Column engager, Column sum) {
+    return struct(
+        lit(kind).as("kind"), driverId.as("driver_id"), engager.as("engager"), sum.as("sum"));
   }
 
   /** One driver of a kind, as the struct {@code drivers} explodes. */

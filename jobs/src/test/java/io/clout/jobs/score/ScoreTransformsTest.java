@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.clout.common.config.ConfigLoader;
+import io.clout.common.scoring.Rounding;
 import io.clout.common.scoring.ScoreMath;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.Tables;
@@ -146,6 +147,78 @@ class ScoreTransformsTest {
     // A's score was 40 and A acted today but the model says far less: the fall is capped.
     assertThat(by.get("twitter:twA").<Double>getAs("score")).isEqualTo(40.0 - P.maxDailyDrop());
     assertThat(by.get("B").<Integer>getAs("rank")).isPositive();
+  }
+
+  @Test
+  void driversAreEachEngagersContributionItsPostsPartsAndTodaysPart() {
+    Dataset<Row> edgeRows = InfluenceGraph.edges(events, DAY, P);
+    Dataset<Row> ranks =
+        Propagator.inMemory(edgeRows, new Propagator.Settings(0.85, 1e-12, 200, 10, Long.MAX_VALUE))
+            .withColumn("first_order", functions.lit(null).cast("double"));
+    Dataset<Row> nodes = InfluenceGraph.nodes(events, edgeRows, DAY);
+    Dataset<Row> none = df("person_id STRING, score DOUBLE");
+    Dataset<Row> scores = ScoreTransforms.unranked(nodes, ranks, none, DAY, P);
+    Map<String, Double> rank = new HashMap<>();
+    ranks.collectAsList().forEach(r -> rank.put(r.getAs("person_id"), r.getAs("rank")));
+    // What each engager passed: d p r(src), to 12 decimals.
+    Map<String, Double> passed = new HashMap<>();
+    edges.forEach(
+        (pair, e) ->
+            passed.put(
+                pair,
+                Rounding.halfEven(
+                    0.85 * e.<Double>getAs("p") * rank.get(e.<String>getAs("src")), 12)));
+    // Each pair's engagements in the window, by post and by day, from the fixture: a post's part
+    // of a pair's contribution is its share of the pair's weight, and so is today's part.
+    Map<String, Double> expected = new HashMap<>();
+    Map<String, Double> pairWeight = new HashMap<>();
+    List<Row> between = InteractionWindow.between(events).collectAsList();
+    for (Row r : between) {
+      pairWeight.merge(pair(r), r.<Double>getAs("weight"), Double::sum);
+    }
+    for (Row r : between) {
+      String dst = r.getAs("target_person");
+      double part = passed.get(pair(r)) * r.<Double>getAs("weight") / pairWeight.get(pair(r));
+      expected.put(dst + " engager " + r.getAs("actor_person"), passed.get(pair(r)));
+      if (r.getAs("post_id") != null) {
+        expected.merge(dst + " post " + r.getAs("post_id"), part, Double::sum);
+      }
+      if (r.<Integer>getAs("age_days") == 0) {
+        expected.merge(dst + " new_engager " + r.getAs("actor_person"), part, Double::sum);
+      }
+    }
+    Map<String, Double> got = new HashMap<>();
+    Map<String, Double> shares = new HashMap<>();
+    for (Row r :
+        ScoreTransforms.drivers(edgeRows, ranks, events, scores, DAY, P)
+            .where(functions.col("kind").isin("engager", "post", "new_engager"))
+            .collectAsList()) {
+      String key = r.getAs("person_id") + " " + r.getAs("kind") + " " + r.getAs("driver_id");
+      got.put(key, r.getAs("value"));
+      shares.put(key, r.getAs("share"));
+    }
+    // B's engagers A, C and D; its posts p1 (A and C, today) and p0 (D, thirty days ago); D is
+    // not new today. fbX's engager B, on fbX's post p9.
+    assertThat(got.keySet())
+        .containsExactlyInAnyOrderElementsOf(expected.keySet())
+        .contains("B post p0", "B post p1", "B new_engager twitter:twA")
+        .doesNotContain("B new_engager twitter:twD");
+    expected.forEach(
+        (key, value) -> assertThat(got.get(key)).as(key).isCloseTo(value, within(1e-12)));
+    // A driver's share is its part of its person's total of its kind.
+    for (String key : got.keySet()) {
+      String kind = key.substring(0, key.lastIndexOf(' '));
+      double total =
+          got.entrySet().stream()
+              .filter(e -> e.getKey().startsWith(kind + " "))
+              .mapToDouble(Map.Entry::getValue)
+              .sum();
+      assertThat(shares.get(key)).as(key).isCloseTo(got.get(key) / total, within(1e-9));
+    }
+  }
+
+  private static String pair(Row r) {
+    return r.<String>getAs("actor_person") + ">" + r.<String>getAs("target_person");
   }
 
   @Test
