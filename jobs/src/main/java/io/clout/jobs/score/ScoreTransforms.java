@@ -291,7 +291,7 @@ public final class ScoreTransforms {
                     .otherwise(lit(0.0)));
     // Engagers, posts and new engagers from one pass over the shares: each share counted once
     // under its engager (as engager and as new engager: the same key) and once under its post,
-    // then summed per person and driver. Every share of a pair carries the pair's whole
+    // then summed per person, kind and driver. Every share of a pair carries the pair's whole
     // contribution, so the engager's value is its maximum. One shuffle by person serves the sums
     // and top's ranking; a new engager of nothing today adds nothing, so it is left out.
     Column none = lit(null).cast("double");

@@ -167,7 +167,7 @@ class ScoreTransformsTest {
             passed.put(
                 pair,
                 Rounding.halfEven(
-                    0.85 * e.<Double>getAs("p") * rank.get(e.<String>getAs("src")), 12)));
+                    P.damping() * e.<Double>getAs("p") * rank.get(e.<String>getAs("src")), 12)));
     // Each pair's engagements in the window, by post and by day, from the fixture: a post's part
     // of a pair's contribution is its share of the pair's weight, and so is today's part.
     Map<String, Double> expected = new HashMap<>();
@@ -189,28 +189,31 @@ class ScoreTransformsTest {
     }
     Map<String, Double> got = new HashMap<>();
     Map<String, Double> shares = new HashMap<>();
-    for (Row r :
+    List<Row> rows =
         ScoreTransforms.drivers(edgeRows, ranks, events, scores, DAY, P)
             .where(functions.col("kind").isin("engager", "post", "new_engager"))
-            .collectAsList()) {
+            .collectAsList();
+    for (Row r : rows) {
       String key = r.getAs("person_id") + " " + r.getAs("kind") + " " + r.getAs("driver_id");
       got.put(key, r.getAs("value"));
       shares.put(key, r.getAs("share"));
     }
     // B's engagers A, C and D; its posts p1 (A and C, today) and p0 (D, thirty days ago); D is
     // not new today. fbX's engager B, on fbX's post p9.
+    assertThat(rows).hasSize(got.size());
     assertThat(got.keySet())
         .containsExactlyInAnyOrderElementsOf(expected.keySet())
         .contains("B post p0", "B post p1", "B new_engager twitter:twA")
         .doesNotContain("B new_engager twitter:twD");
     expected.forEach(
         (key, value) -> assertThat(got.get(key)).as(key).isCloseTo(value, within(1e-12)));
-    // A driver's share is its part of its person's total of its kind.
+    // A driver's share is its part of its person's total of its kind (every driver is kept here:
+    // no person has more than drivers-per-person of a kind).
     for (String key : got.keySet()) {
-      String kind = key.substring(0, key.lastIndexOf(' '));
+      String personKind = key.substring(0, key.indexOf(' ', key.indexOf(' ') + 1));
       double total =
           got.entrySet().stream()
-              .filter(e -> e.getKey().startsWith(kind + " "))
+              .filter(e -> e.getKey().startsWith(personKind + " "))
               .mapToDouble(Map.Entry::getValue)
               .sum();
       assertThat(shares.get(key)).as(key).isCloseTo(got.get(key) / total, within(1e-9));
