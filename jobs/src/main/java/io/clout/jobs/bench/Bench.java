@@ -21,8 +21,6 @@ import io.clout.jobs.score.Propagator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -30,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.spark.api.java.JavaRDD;
@@ -578,68 +575,6 @@ public final class Bench {
           .orElse(-1);
     } catch (IOException | RuntimeException e) {
       return -1;
-    }
-  }
-
-  /**
-   * Samples the heap every 100 ms while open: the largest heap in use right after a collection
-   * (live data, what a smaller heap would have to hold) and the largest heap in use at all.
-   */
-  static final class HeapWatch implements AutoCloseable {
-    private final AtomicLong live = new AtomicLong();
-    private final AtomicLong used = new AtomicLong();
-    private final Thread thread;
-
-    private HeapWatch() {
-      List<MemoryPoolMXBean> pools =
-          ManagementFactory.getMemoryPoolMXBeans().stream()
-              .filter(p -> p.getType() == MemoryType.HEAP)
-              .toList();
-      thread =
-          new Thread(
-              () -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                  live.accumulateAndGet(
-                      pools.stream()
-                          .mapToLong(
-                              p ->
-                                  p.getCollectionUsage() == null
-                                      ? 0
-                                      : p.getCollectionUsage().getUsed())
-                          .sum(),
-                      Math::max);
-                  used.accumulateAndGet(
-                      ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-                      Math::max);
-                  try {
-                    Thread.sleep(100);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "clout-heap-watch");
-      thread.setDaemon(true);
-    }
-
-    static HeapWatch start() {
-      System.gc(); // start from live data, not the previous workload's garbage
-      HeapWatch w = new HeapWatch();
-      w.thread.start();
-      return w;
-    }
-
-    long peakLive() {
-      return live.get();
-    }
-
-    long peakUsed() {
-      return used.get();
-    }
-
-    @Override
-    public void close() {
-      thread.interrupt();
     }
   }
 

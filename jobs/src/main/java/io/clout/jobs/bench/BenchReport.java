@@ -325,9 +325,9 @@ final class BenchReport {
 
       - Each daily run starts from a fresh warehouse. "First" ingest is the first ingest of that size in the JVM (the smallest size's is the
         cold-JVM figure); "warm" is the same day ingested again right after.
-      - Peak live heap is the largest heap in use right after a garbage collection, sampled every 100 ms during the workload; peak RSS is the
-        process's high-water mark (VmHWM) so far, so it only grows from row to row. The garbage G1 has not collected yet counts too, so
-        the peak approaches the max heap whenever Spark's caches fill it. What a day needs shows as the heap it runs in: the daily
+      - Peak live heap is the largest heap in use right after a garbage collection during the workload, as each collection reports it;
+        peak RSS is the process's high-water mark (VmHWM) so far, so it only grows from row to row. The garbage a young collection does
+        not reach (in the old generation) counts too, so the peak approaches the max heap whenever Spark's caches fill it. What a day needs shows as the heap it runs in: the daily
         workloads run in a JVM of their own (`clout bench --days-only`, started by the bench with its JVM flags) whose max heap is in
         the first line, and a day that does not fit there fails the bench. Their times include whatever the smaller heap costs.
       - "Plain JSON to Delta" reads the same day's files with Spark's JSON reader and a schema and writes them to a Delta table partitioned
