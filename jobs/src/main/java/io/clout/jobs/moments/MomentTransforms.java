@@ -1,6 +1,6 @@
 package io.clout.jobs.moments;
 
-import static io.clout.jobs.score.Rounded.bround;
+import static io.clout.jobs.score.Rounded.exactSum;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.bit_or;
@@ -132,8 +132,7 @@ public final class MomentTransforms {
         onPosts
             .groupBy(col("target_person").as("person_id"), col("network"), col("post_id"))
             .agg(
-                bround(sum(col("type_weight").multiply(col("engager_score"))), 9)
-                    .as("moment_score"),
+                exactSum(col("type_weight").multiply(col("engager_score")), 9).as("moment_score"),
                 count(lit(1)).as("engagements"),
                 countDistinct("actor_person").as("distinct_engagers"),
                 typeCount("like"),
@@ -361,9 +360,8 @@ public final class MomentTransforms {
         .agg(
             count(lit(1)).as("engagements"),
             countDistinct("actor_person").as("engagers"),
-            bround(sum("type_weight"), 9).as("weight"),
-            bround(sum(col("type_weight").multiply(col("engager_score"))), 9)
-                .as("weighted_by_score"))
+            exactSum(col("type_weight"), 9).as("weight"),
+            exactSum(col("type_weight").multiply(col("engager_score")), 9).as("weighted_by_score"))
         .select(
             lit(day.toString()).cast("date").as("score_date"),
             col("person_id"),

@@ -5,13 +5,20 @@ import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.jobs.TestSpark;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 
-/** Rounded.bround against Spark's own bround, in Spark, bit for bit. */
+/**
+ * Rounded.bround against Spark's own bround, in Spark, bit for bit; Rounded.exactSum against the
+ * exact decimal sum, in two orders.
+ */
 class RoundedTest {
   @Test
   void sameBitsAsSparksBroundIncludingTiesNullsAndNegativeZero() {
@@ -53,5 +60,50 @@ class RoundedTest {
         }
       }
     }
+  }
+
+  @Test
+  void exactSumIsTheDecimalSumWhateverTheOrder() {
+    // Type weights times scores of two decimals, as moments sums them: 10 groups of 20,000.
+    Dataset<Row> xs =
+        TestSpark.spark()
+            .range(200_000)
+            .select(
+                col("id").mod(10).as("g"),
+                expr("element_at(array(0.2D, 0.5D, 1D, 2D, 3D), cast(id % 5 + 1 as int))")
+                    .multiply(expr("(id * 7919 % 9900 + 100) / 100D"))
+                    .as("x"),
+                expr("id * 7919 % 9900 + 100").as("cents"),
+                col("id").mod(5).as("w"));
+    Map<Long, Double> exact = new TreeMap<>();
+    String[] weights = {"0.2", "0.5", "1", "2", "3"};
+    Map<Long, BigDecimal> sums =
+        xs.collectAsList().stream()
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.getLong(0),
+                    Collectors.reducing(
+                        BigDecimal.ZERO,
+                        r ->
+                            new BigDecimal(weights[(int) r.getLong(3)])
+                                .multiply(BigDecimal.valueOf(r.getLong(2), 2)),
+                        BigDecimal::add)));
+    sums.forEach((g, v) -> exact.put(g, v.doubleValue()));
+    Map<Long, Double> plainUp = sums(xs, col("x").asc(), functions.sum("x"));
+    Map<Long, Double> plainDown = sums(xs, col("x").desc(), functions.sum("x"));
+    assertThat(plainUp).as("a plain sum depends on the order").isNotEqualTo(plainDown);
+    assertThat(sums(xs, col("x").asc(), Rounded.exactSum(col("x"), 9))).isEqualTo(exact);
+    assertThat(sums(xs, col("x").desc(), Rounded.exactSum(col("x"), 9))).isEqualTo(exact);
+  }
+
+  /** Each group's sum with the rows added in {@code order}: one partition, sorted. */
+  private static Map<Long, Double> sums(
+      Dataset<Row> xs, org.apache.spark.sql.Column order, org.apache.spark.sql.Column sum) {
+    Map<Long, Double> out = new TreeMap<>();
+    for (Row r :
+        xs.repartition(1).sortWithinPartitions(order).groupBy("g").agg(sum).collectAsList()) {
+      out.put(r.getLong(0), r.getDouble(1));
+    }
+    return out;
   }
 }
