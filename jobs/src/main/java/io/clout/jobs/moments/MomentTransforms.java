@@ -50,9 +50,13 @@ public final class MomentTransforms {
    */
   public static Dataset<Row> received(
       Dataset<Row> personEvents, Dataset<Row> dayScores, ScoringParams p) {
+    // The day's scores, one row per person, are the hashed side: the window's rows are not sorted
+    // by engager just to meet them (a sort-merge join), and nothing after needs that order.
     return InteractionWindow.between(personEvents)
         .join(
-            dayScores.select(col("person_id").as("_sp"), col("score").as("engager_score")),
+            dayScores
+                .select(col("person_id").as("_sp"), col("score").as("engager_score"))
+                .hint("shuffle_hash"),
             col("actor_person").equalTo(col("_sp")),
             "left")
         .drop("_sp")
@@ -253,8 +257,11 @@ public final class MomentTransforms {
     return directions
         .withColumn("answered_at", answeredAt)
         .where(col("total").gt(0))
+        // Scores hashed, as in received: the directions are not sorted by the person reached.
         .join(
-            dayScores.select(col("person_id").as("_sp"), col("score").as("reached_score")),
+            dayScores
+                .select(col("person_id").as("_sp"), col("score").as("reached_score"))
+                .hint("shuffle_hash"),
             col("reached_id").equalTo(col("_sp")),
             "left")
         .select(
