@@ -1,6 +1,8 @@
 package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
+import static io.clout.jobs.score.Rounded.fromUnits;
+import static io.clout.jobs.score.Rounded.units;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -96,7 +98,8 @@ public final class InfluenceGraph {
                 .otherwise(
                     pow(col("dst_posts").divide(p.outputReferencePosts()), -p.outputExponent())))
         .withColumn("c", col("b").multiply(col("output_factor")))
-        .withColumn("_out", sum("a").over(Window.partitionBy("src")))
+        // Each a has 12 decimals: summed as units, the same in any order.
+        .withColumn("_out", fromUnits(sum(units(col("a"), 12)).over(Window.partitionBy("src")), 12))
         // p is the vote an engager passes (capped by vote-floor), q its plain share (clout-1's p).
         .withColumn("p", bround(col("c").divide(greatest(lit(p.voteFloor()), col("_out"))), 12))
         .withColumn("q", bround(col("c").divide(col("_out")), 12))
@@ -138,7 +141,10 @@ public final class InfluenceGraph {
    */
   public static Dataset<Row> nodes(Dataset<Row> personEvents, Dataset<Row> edges, LocalDate day) {
     Column today = col("event_date").equalTo(lit(day.toString()).cast("date"));
-    Column none = lit(null).cast("double");
+    // Weights given and received as units of 10^-15 (Rounded.units; an edge's weight is at most
+    // the per-day cap times the window's days): summed exactly, so a person's totals are the same
+    // whatever order their thousands of edges are added in, and rounded to 9 decimals after.
+    Column noUnits = lit(null).cast("decimal(38,0)");
     Dataset<Row> roles =
         personEvents
             .select(
@@ -166,22 +172,22 @@ public final class InfluenceGraph {
                 col("r.acted").as("acted"),
                 col("r.post").cast("int").as("post"),
                 col("r.engaged").as("engaged"),
-                none.as("given"),
-                none.as("received"),
+                noUnits.as("given"),
+                noUnits.as("received"),
                 lit(null).cast("int").as("engager"));
     // A person's edges in: (src, dst) is unique in edges, so counting them counts engagers.
     Dataset<Row> edgeRoles =
         edges
             .select(
                 col("src").as("person_id"),
-                col("b").as("given"),
-                none.as("received"),
+                units(col("b"), 15).as("given"),
+                noUnits.as("received"),
                 lit(null).cast("int").as("engager"))
             .unionByName(
                 edges.select(
                     col("dst").as("person_id"),
-                    none.as("given"),
-                    col("c").as("received"),
+                    noUnits.as("given"),
+                    units(col("c"), 15).as("received"),
                     lit(1).as("engager")))
             .select(
                 col("person_id"),
@@ -208,8 +214,8 @@ public final class InfluenceGraph {
             max("acted").as("acted_today"),
             max("engaged").as("engaged_today"),
             sum("posts").as("posts"),
-            bround(coalesce(sum("given"), lit(0.0)), 9).as("given_weight"),
-            bround(coalesce(sum("received"), lit(0.0)), 9).as("received_weight"),
+            bround(coalesce(fromUnits(sum("given"), 15), lit(0.0)), 9).as("given_weight"),
+            bround(coalesce(fromUnits(sum("received"), 15), lit(0.0)), 9).as("received_weight"),
             sum("engagers").as("engagers"));
   }
 

@@ -29,14 +29,24 @@ public final class Rounded {
    * The sum of a double column's values, each first rounded (half up) to {@code scale} decimals,
    * added exactly as whole units of 10^-scale: the double nearest that decimal sum, whatever order
    * Spark adds the rows in. A plain sum of doubles differs in its last bits with the order, and a
-   * group of thousands of rows carries that into the ninth decimal. Each value must stay within
-   * 2^53 units once scaled. No rows, or only nulls, sum to null.
+   * group of thousands of rows carries that into the ninth decimal. No rows, or only nulls, sum to
+   * null.
    */
   public static Column exactSum(Column value, int scale) {
-    double unit = Math.pow(10, scale);
-    return functions
-        .sum(functions.floor(value.multiply(unit).plus(0.5)).cast("decimal(38,0)"))
-        .cast(DataTypes.DoubleType)
-        .divide(unit);
+    return fromUnits(functions.sum(units(value, scale)), scale);
+  }
+
+  /**
+   * A double as a whole number of 10^-scale units (half up), a decimal that sums exactly. Beyond
+   * 2^53 units a value is not exact, but still the same whatever the order; it must stay within a
+   * long's 9.2 x 10^18 units. (ScoreTransforms' exact sum has no such bound, at a higher cost.)
+   */
+  public static Column units(Column value, int scale) {
+    return functions.floor(value.multiply(Math.pow(10, scale)).plus(0.5)).cast("decimal(38,0)");
+  }
+
+  /** A number of 10^-scale units ({@link #units}) back to the nearest double. */
+  public static Column fromUnits(Column units, int scale) {
+    return units.cast(DataTypes.DoubleType).divide(Math.pow(10, scale));
   }
 }

@@ -9,7 +9,10 @@ import io.clout.common.scoring.Rounding;
 import io.clout.common.scoring.ScoreMath;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.Tables;
+import io.clout.jobs.TestSpark;
 import io.clout.jobs.window.InteractionWindow;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -217,6 +220,40 @@ class ScoreTransformsTest {
               .mapToDouble(Map.Entry::getValue)
               .sum();
       assertThat(shares.get(key)).as(key).isCloseTo(got.get(key) / total, within(1e-9));
+    }
+  }
+
+  @Test
+  void weightReceivedIsTheSameInEveryEdgeOrder() {
+    // 100,000 engagers of B: a plain sum of their weights depends on the order in its ninth
+    // decimal.
+    Dataset<Row> many =
+        TestSpark.spark()
+            .range(100_000)
+            .selectExpr(
+                "id",
+                "concat('s', id) src",
+                "'B' dst",
+                "(id * 0.6180339887498949D % 1D) * 1.7D b",
+                "(id * 0.6180339887498949D % 1D) * 1.7D c");
+    Dataset<Row> byId = many.repartition(1).sortWithinPartitions("id");
+    Dataset<Row> byHash =
+        many.repartition(1).sortWithinPartitions(functions.xxhash64(functions.col("id")));
+    double plainById = byId.agg(functions.sum("c")).first().getDouble(0);
+    double plainByHash = byHash.agg(functions.sum("c")).first().getDouble(0);
+    assertThat(Rounding.halfEven(plainById, 9)).isNotEqualTo(Rounding.halfEven(plainByHash, 9));
+    BigDecimal exact = BigDecimal.ZERO;
+    for (Row r : many.select("c").collectAsList()) {
+      exact = exact.add(new BigDecimal(r.getDouble(0)));
+    }
+    double expected = exact.setScale(9, RoundingMode.HALF_EVEN).doubleValue();
+    for (Dataset<Row> edgesInOrder : List.of(byId, byHash)) {
+      Row b =
+          InfluenceGraph.nodes(events.limit(0), edgesInOrder, DAY)
+              .where(functions.col("person_id").equalTo("B"))
+              .first();
+      assertThat(b.<Double>getAs("received_weight")).isEqualTo(expected);
+      assertThat(b.<Long>getAs("engagers")).isEqualTo(100_000L);
     }
   }
 
