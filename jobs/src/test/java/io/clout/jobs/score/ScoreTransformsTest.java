@@ -100,11 +100,9 @@ class ScoreTransformsTest {
 
   @Test
   void scoresFollowScoreMathForEveryRow() {
-    Dataset<Row> ranks =
-        Propagator.inMemory(
-            InfluenceGraph.edges(events, DAY, P),
-            new Propagator.Settings(0.85, 1e-12, 200, 10, Long.MAX_VALUE));
-    Dataset<Row> nodes = InfluenceGraph.nodes(events, InfluenceGraph.edges(events, DAY, P), DAY);
+    Dataset<Row> edgeRows = InfluenceGraph.edges(events, DAY, P);
+    Dataset<Row> ranks = ranks(edgeRows);
+    Dataset<Row> nodes = InfluenceGraph.nodes(events, edgeRows, DAY);
     Dataset<Row> previous =
         df(
             "person_id STRING, score DOUBLE",
@@ -155,9 +153,7 @@ class ScoreTransformsTest {
   @Test
   void driversAreEachEngagersContributionItsPostsPartsAndTodaysPart() {
     Dataset<Row> edgeRows = InfluenceGraph.edges(events, DAY, P);
-    Dataset<Row> ranks =
-        Propagator.inMemory(edgeRows, new Propagator.Settings(0.85, 1e-12, 200, 10, Long.MAX_VALUE))
-            .withColumn("first_order", functions.lit(null).cast("double"));
+    Dataset<Row> ranks = ranks(edgeRows);
     Dataset<Row> nodes = InfluenceGraph.nodes(events, edgeRows, DAY);
     Dataset<Row> none = df("person_id STRING, score DOUBLE");
     Dataset<Row> scores = ScoreTransforms.unranked(nodes, ranks, none, DAY, P);
@@ -255,6 +251,13 @@ class ScoreTransformsTest {
       assertThat(b.<Double>getAs("received_weight")).isEqualTo(expected);
       assertThat(b.<Long>getAs("engagers")).isEqualTo(100_000L);
     }
+  }
+
+  /** The fixture's ranks, iterated to convergence, with no first-order rank (clout-1). */
+  private static Dataset<Row> ranks(Dataset<Row> edgeRows) {
+    return Propagator.inMemory(
+            edgeRows, new Propagator.Settings(P.damping(), 1e-12, 200, 10, Long.MAX_VALUE))
+        .withColumn("first_order", functions.lit(null).cast("double"));
   }
 
   private static String pair(Row r) {
