@@ -1,12 +1,15 @@
 package io.clout.jobs.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -19,7 +22,8 @@ import javax.management.openmbean.CompositeData;
 /**
  * The heap a workload needs, while open: the largest heap in use right after any collection (what a
  * smaller heap would have to hold, with whatever garbage the collection did not reach), from the
- * collectors' own reports, and the largest heap in use at all, sampled every 100 ms.
+ * collectors' own reports, and the largest heap in use at all, from the same reports (the heap
+ * right before each collection) and a sample every 100 ms.
  *
  * <p>Each collection's report is read rather than each pool's usage after its last collection: with
  * the parallel collector the old generation's figure only moves at a full collection, so what young
@@ -28,6 +32,7 @@ import javax.management.openmbean.CompositeData;
 final class HeapWatch implements AutoCloseable {
   private final AtomicLong live = new AtomicLong();
   private final AtomicLong used = new AtomicLong();
+  private long startLive;
   private final Set<String> heapPools =
       ManagementFactory.getMemoryPoolMXBeans().stream()
           .filter(p -> p.getType() == MemoryType.HEAP)
@@ -56,7 +61,6 @@ final class HeapWatch implements AutoCloseable {
   }
 
   static HeapWatch start() {
-    System.gc(); // start from live data, not the previous workload's garbage
     HeapWatch w = new HeapWatch();
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
@@ -64,6 +68,9 @@ final class HeapWatch implements AutoCloseable {
         w.collectors.add(emitter);
       }
     }
+    // Start from live data, not the previous workload's garbage; this collection is counted too.
+    System.gc();
+    w.startLive = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     w.sampler.start();
     return w;
   }
@@ -72,16 +79,22 @@ final class HeapWatch implements AutoCloseable {
     if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
       return;
     }
-    long after =
-        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
-            .getGcInfo()
-            .getMemoryUsageAfterGc()
-            .entrySet()
-            .stream()
-            .filter(e -> heapPools.contains(e.getKey()))
-            .mapToLong(e -> e.getValue().getUsed())
-            .sum();
-    live.accumulateAndGet(after, Math::max);
+    GcInfo info =
+        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+    live.accumulateAndGet(heapUsed(info.getMemoryUsageAfterGc()), Math::max);
+    used.accumulateAndGet(heapUsed(info.getMemoryUsageBeforeGc()), Math::max);
+  }
+
+  private long heapUsed(Map<String, MemoryUsage> byPool) {
+    return byPool.entrySet().stream()
+        .filter(e -> heapPools.contains(e.getKey()))
+        .mapToLong(e -> e.getValue().getUsed())
+        .sum();
+  }
+
+  /** The heap in use right after the collection {@link #start()} ran. */
+  long startLive() {
+    return startLive;
   }
 
   /** The largest heap in use right after a collection since {@link #start()}. */
@@ -89,7 +102,7 @@ final class HeapWatch implements AutoCloseable {
     return live.get();
   }
 
-  /** The largest heap in use at any sample since {@link #start()}. */
+  /** The largest heap in use before a collection or at a sample since {@link #start()}. */
   long peakUsed() {
     return used.get();
   }

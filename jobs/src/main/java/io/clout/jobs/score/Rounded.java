@@ -26,27 +26,51 @@ public final class Rounded {
   }
 
   /**
-   * The sum of a double column's values, each first rounded (half up) to {@code scale} decimals,
-   * added exactly as whole units of 10^-scale: the double nearest that decimal sum, whatever order
-   * Spark adds the rows in. A plain sum of doubles differs in its last bits with the order, and a
-   * group of thousands of rows carries that into the ninth decimal. No rows, or only nulls, sum to
-   * null.
+   * The sum of a double column's values, each first rounded (half up) to {@code scale} decimals and
+   * added as whole units of 10^-scale ({@link #units}): the same whatever order Spark adds the rows
+   * in, and the nearest double to the decimal sum while each value stays within 2^53 units. A plain
+   * sum of doubles differs in its last bits with the order, and a group of thousands of rows
+   * carries that into the ninth decimal. No rows, or only nulls, sum to null.
    */
   public static Column exactSum(Column value, int scale) {
     return fromUnits(functions.sum(units(value, scale)), scale);
   }
 
   /**
-   * A double as a whole number of 10^-scale units (half up), a decimal that sums exactly. Beyond
-   * 2^53 units a value is not exact, but still the same whatever the order; it must stay within a
-   * long's 9.2 x 10^18 units. (ScoreTransforms' exact sum has no such bound, at a higher cost.)
+   * A double as a whole number of 10^-scale units (half up), a decimal that sums exactly and in any
+   * order. Beyond 2^53 units a value is no longer exact, but still the same whatever the order;
+   * beyond a long's range (and for NaN or infinity) the query fails with this message rather than
+   * sum a wrong number. {@link #decimalSum} has no such bound, at several times the cost.
    */
   public static Column units(Column value, int scale) {
-    return functions.floor(value.multiply(Math.pow(10, scale)).plus(0.5)).cast("decimal(38,0)");
+    Column scaled = value.multiply(Math.pow(10, scale));
+    return functions
+        .when(
+            functions.abs(scaled).geq(UNITS_LIMIT),
+            functions.raise_error(
+                functions.concat(
+                    functions.lit("Cannot add exactly in units of 10^-" + scale + ": "),
+                    value.cast(DataTypes.StringType),
+                    functions.lit(" is too large or not a number"))))
+        .otherwise(functions.floor(scaled.plus(0.5)))
+        .cast("decimal(38,0)");
   }
+
+  /** Below a long's 2^63, with room for the rounding: what {@link #units} accepts once scaled. */
+  private static final double UNITS_LIMIT = 9.2e18;
 
   /** A number of 10^-scale units ({@link #units}) back to the nearest double. */
   public static Column fromUnits(Column units, int scale) {
     return units.cast(DataTypes.DoubleType).divide(Math.pow(10, scale));
+  }
+
+  /**
+   * A sum of doubles that does not depend on the order Spark adds the rows in: each value to 18
+   * decimals through its decimal text (Spark's cast), added as {@code decimal(38,18)}, which fails
+   * the query on overflow. For values with no useful bound, such as ranks; {@link #exactSum} is
+   * cheaper where one holds.
+   */
+  public static Column decimalSum(Column value) {
+    return functions.sum(value.cast("decimal(38,18)")).cast(DataTypes.DoubleType);
   }
 }

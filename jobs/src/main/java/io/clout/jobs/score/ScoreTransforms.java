@@ -1,6 +1,7 @@
 package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
+import static io.clout.jobs.score.Rounded.decimalSum;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -309,7 +310,9 @@ public final class ScoreTransforms {
                 .repartition(col("person_id"))
                 .groupBy(
                     col("person_id"), col("d.kind").as("_kind"), col("d.driver_id").as("driver_id"))
-                .agg(max("d.engager").as("_engager"), bround(exactSum(col("d.sum")), 12).as("_sum"))
+                .agg(
+                    max("d.engager").as("_engager"),
+                    bround(decimalSum(col("d.sum")), 12).as("_sum"))
                 .select(
                     col("person_id"),
                     explode(
@@ -371,15 +374,6 @@ public final class ScoreTransforms {
             col("value"),
             col("unit"),
             col("share"));
-  }
-
-  /**
-   * A sum of doubles that does not depend on the order Spark adds the rows in, as a sum of doubles
-   * does in its last bits: each value to 18 decimals, added exactly as decimals. A plan that moves
-   * rows between partitions then leaves the result as it was.
-   */
-  static Column exactSum(Column value) {
-    return sum(value.cast("decimal(38,18)")).cast("double");
   }
 
   /** The value where it is not 0, else null. */

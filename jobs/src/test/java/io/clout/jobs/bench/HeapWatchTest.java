@@ -2,7 +2,6 @@ package io.clout.jobs.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 class HeapWatchTest {
@@ -20,14 +19,14 @@ class HeapWatchTest {
         sink = new byte[1 << 20];
       }
       long deadline = System.nanoTime() + 30_000_000_000L; // reports arrive on their own thread
-      while (heap.peakLive() < retainedBytes && System.nanoTime() < deadline) {
+      // The JVM is shared with other tests: what was live before the array counts as well.
+      long wanted = heap.startLive() + retainedBytes;
+      while (heap.peakLive() < wanted && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       assertThat(retained[retained.length - 1]).isEqualTo(1);
-      assertThat(heap.peakLive()).isGreaterThanOrEqualTo(retainedBytes);
-      assertThat(heap.peakLive())
-          .isLessThanOrEqualTo(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
-      assertThat(heap.peakUsed()).isGreaterThanOrEqualTo(retainedBytes);
+      assertThat(heap.peakLive()).isGreaterThanOrEqualTo(wanted);
+      assertThat(heap.peakUsed()).isGreaterThanOrEqualTo(heap.peakLive());
     }
   }
 }

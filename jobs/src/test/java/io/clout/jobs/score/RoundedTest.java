@@ -3,6 +3,7 @@ package io.clout.jobs.score;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clout.jobs.TestSpark;
 import java.math.BigDecimal;
@@ -94,6 +95,17 @@ class RoundedTest {
     assertThat(plainUp).as("a plain sum depends on the order").isNotEqualTo(plainDown);
     assertThat(sums(xs, col("x").asc(), Rounded.exactSum(col("x"), 9))).isEqualTo(exact);
     assertThat(sums(xs, col("x").desc(), Rounded.exactSum(col("x"), 9))).isEqualTo(exact);
+  }
+
+  @Test
+  void exactSumFailsClearlyBeyondALongOfUnitsAndKeepsNulls() {
+    Dataset<Row> xs = TestSpark.spark().range(3).selectExpr("IF(id = 1, NULL, id * 1e9D) x");
+    assertThat(xs.where("x IS NULL").agg(Rounded.exactSum(col("x"), 9)).first().isNullAt(0))
+        .isTrue();
+    // 2e9 in units of 10^-9 is 2e18, within a long: the sum is 0 + 2e9.
+    assertThat(xs.agg(Rounded.exactSum(col("x"), 9)).first().getDouble(0)).isEqualTo(2e9);
+    assertThatThrownBy(() -> xs.agg(Rounded.exactSum(col("x"), 10)).first())
+        .hasMessageContaining("Cannot add exactly in units of 10^-10: 2.0E9 is too large");
   }
 
   /** Each group's sum with the rows added in {@code order}: one partition, sorted. */

@@ -272,8 +272,8 @@ class ScoreTransformsTest {
     Dataset<Row> down = df(ddl, "{\"v\":0.3}", "{\"v\":0.2}", "{\"v\":0.1}").coalesce(1);
     assertThat(up.agg(functions.sum("v")).first().getDouble(0))
         .isNotEqualTo(down.agg(functions.sum("v")).first().getDouble(0));
-    double exactUp = up.agg(ScoreTransforms.exactSum(functions.col("v"))).first().getDouble(0);
-    double exactDown = down.agg(ScoreTransforms.exactSum(functions.col("v"))).first().getDouble(0);
+    double exactUp = up.agg(Rounded.decimalSum(functions.col("v"))).first().getDouble(0);
+    double exactDown = down.agg(Rounded.decimalSum(functions.col("v"))).first().getDouble(0);
     assertThat(exactUp).isEqualTo(exactDown).isEqualTo(0.6);
   }
 
