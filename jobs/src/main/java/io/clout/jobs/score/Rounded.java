@@ -8,10 +8,15 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * {@code functions.bround} of a double column with the same bits, through {@link Rounding}: Spark's
- * own prints and parses each double's decimal text, a tenth of the score stage's CPU.
+ * Rounding and order-independent sums of double columns. {@link #bround} gives {@code
+ * functions.bround}'s bits through {@link Rounding}: Spark's own prints and parses each double's
+ * decimal text, a tenth of the score stage's CPU. {@link #exactSum} and {@link #decimalSum} add
+ * doubles as decimals, so a sum does not change with the order Spark adds the rows in.
  */
 public final class Rounded {
+  /** Below a long's 2^63, with room for the rounding: what {@link #units} accepts once scaled. */
+  private static final double UNITS_LIMIT = 9.2e18;
+
   private Rounded() {}
 
   /** The column rounded half-even to {@code scale} decimals; null stays null. */
@@ -55,9 +60,6 @@ public final class Rounded {
         .otherwise(functions.floor(scaled.plus(0.5)))
         .cast("decimal(38,0)");
   }
-
-  /** Below a long's 2^63, with room for the rounding: what {@link #units} accepts once scaled. */
-  private static final double UNITS_LIMIT = 9.2e18;
 
   /** A number of 10^-scale units ({@link #units}) back to the nearest double. */
   public static Column fromUnits(Column units, int scale) {
