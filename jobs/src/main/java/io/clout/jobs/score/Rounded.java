@@ -1,6 +1,7 @@
 package io.clout.jobs.score;
 
 import io.clout.common.scoring.Rounding;
+import java.math.BigDecimal;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -10,12 +11,17 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Rounding and order-independent sums of double columns. {@link #bround} gives {@code
  * functions.bround}'s bits through {@link Rounding}: Spark's own prints and parses each double's
- * decimal text, a tenth of the score stage's CPU. {@link #exactSum} and {@link #decimalSum} add
- * doubles as decimals, so a sum does not change with the order Spark adds the rows in.
+ * decimal text, a tenth of the score stage's CPU. {@link #exactSum} adds doubles as decimals, so a
+ * sum does not change with the order Spark adds the rows in.
  */
 public final class Rounded {
-  /** Below a long's 2^63, with room for the rounding: what {@link #units} accepts once scaled. */
+  /**
+   * Below a long's 2^63, with room for the rounding: the largest whole part {@link #units} takes.
+   */
   private static final double UNITS_LIMIT = 9.2e18;
+
+  /** What {@link #units} are added as: whole numbers up to 10^38. */
+  private static final String UNITS = "decimal(38,0)";
 
   private Rounded() {}
 
@@ -43,36 +49,34 @@ public final class Rounded {
 
   /**
    * A double as a whole number of 10^-scale units (half up), a decimal that sums exactly and in any
-   * order. Beyond 2^53 units a value is no longer exact, but still the same whatever the order;
-   * beyond a long's range (and for NaN or infinity) the query fails with this message rather than
-   * sum a wrong number. {@link #decimalSum} has no such bound, at several times the cost.
+   * order. Up to 2^53 units a value is exact; beyond, it is the same whatever the order. Where the
+   * units would pass a long's range, the whole part and the fraction's units are taken apart and
+   * put together as a decimal, so a value fails the query (with this message rather than sum a
+   * wrong number) only when its whole part passes a long, or it is NaN or infinite.
    */
   public static Column units(Column value, int scale) {
     Column scaled = value.multiply(Math.pow(10, scale));
+    Column whole = functions.floor(value);
+    Column fraction = functions.floor(value.minus(whole).multiply(Math.pow(10, scale)).plus(0.5));
     return functions
         .when(
-            functions.abs(scaled).geq(UNITS_LIMIT),
+            functions.abs(value).geq(UNITS_LIMIT),
             functions.raise_error(
                 functions.concat(
                     functions.lit("Cannot add exactly in units of 10^-" + scale + ": "),
                     value.cast(DataTypes.StringType),
                     functions.lit(" is too large or not a number"))))
-        .otherwise(functions.floor(scaled.plus(0.5)))
-        .cast("decimal(38,0)");
+        .when(functions.abs(scaled).lt(UNITS_LIMIT), functions.floor(scaled.plus(0.5)))
+        .otherwise(
+            whole
+                .cast(UNITS)
+                .multiply(functions.lit(BigDecimal.TEN.pow(scale)))
+                .plus(fraction.cast(UNITS)))
+        .cast(UNITS);
   }
 
   /** A number of 10^-scale units ({@link #units}) back to the nearest double. */
   public static Column fromUnits(Column units, int scale) {
     return units.cast(DataTypes.DoubleType).divide(Math.pow(10, scale));
-  }
-
-  /**
-   * A sum of doubles that does not depend on the order Spark adds the rows in: each value to 18
-   * decimals through its decimal text (Spark's cast), added as {@code decimal(38,18)}, which fails
-   * the query on overflow. For values with no useful bound, such as ranks; {@link #exactSum} is
-   * cheaper where one holds.
-   */
-  public static Column decimalSum(Column value) {
-    return functions.sum(value.cast("decimal(38,18)")).cast(DataTypes.DoubleType);
   }
 }

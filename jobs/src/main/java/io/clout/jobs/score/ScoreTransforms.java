@@ -1,7 +1,7 @@
 package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
-import static io.clout.jobs.score.Rounded.decimalSum;
+import static io.clout.jobs.score.Rounded.exactSum;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -312,7 +312,7 @@ public final class ScoreTransforms {
                     col("person_id"), col("d.kind").as("_kind"), col("d.driver_id").as("driver_id"))
                 .agg(
                     max("d.engager").as("_engager"),
-                    bround(decimalSum(col("d.sum")), 12).as("_sum"))
+                    bround(exactSum(col("d.sum"), 15), 12).as("_sum"))
                 .select(
                     col("person_id"),
                     explode(

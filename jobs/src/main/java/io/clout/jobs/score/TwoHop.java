@@ -1,10 +1,10 @@
 package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
+import static io.clout.jobs.score.Rounded.exactSum;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import io.clout.common.scoring.ScoringParams;
 import org.apache.spark.sql.Dataset;
@@ -35,7 +35,7 @@ public final class TwoHop {
     Dataset<Row> first =
         edges
             .groupBy(col("dst").as("_v"))
-            .agg(bround(sum("p").multiply(d * (1 - d)), 12).as("first_order"));
+            .agg(bround(exactSum(col("p"), 15).multiply(d * (1 - d)), 12).as("first_order"));
     Dataset<Row> relayed =
         edges
             .join(
@@ -43,7 +43,10 @@ public final class TwoHop {
                 col("src").equalTo(col("_u")))
             .groupBy(col("dst").as("_w"))
             .agg(
-                bround(sum(col("q").multiply(col("_x1"))).multiply(d * p.secondHopWeight()), 12)
+                bround(
+                        exactSum(col("q").multiply(col("_x1")), 15)
+                            .multiply(d * p.secondHopWeight()),
+                        12)
                     .as("second"));
     Dataset<Row> people =
         edges.select(col("src").as("person_id")).union(edges.select(col("dst"))).distinct();

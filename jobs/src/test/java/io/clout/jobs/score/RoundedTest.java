@@ -98,14 +98,42 @@ class RoundedTest {
   }
 
   @Test
-  void exactSumFailsClearlyBeyondALongOfUnitsAndKeepsNulls() {
+  void exactSumTakesWholePartsBeyondALongOfUnitsAndFailsClearlyBeyondThat() {
     Dataset<Row> xs = TestSpark.spark().range(3).selectExpr("IF(id = 1, NULL, id * 1e9D) x");
     assertThat(xs.where("x IS NULL").agg(Rounded.exactSum(col("x"), 9)).first().isNullAt(0))
         .isTrue();
-    // 2e9 in units of 10^-9 is 2e18, within a long: the sum is 0 + 2e9.
+    // 2e9 in units of 10^-9 is 2e18, within a long; in units of 10^-15, 2e24 is not, so the
+    // whole part and the fraction are added apart.
     assertThat(xs.agg(Rounded.exactSum(col("x"), 9)).first().getDouble(0)).isEqualTo(2e9);
-    assertThatThrownBy(() -> xs.agg(Rounded.exactSum(col("x"), 10)).first())
-        .hasMessageContaining("Cannot add exactly in units of 10^-10: 2.0E9 is too large");
+    assertThat(xs.agg(Rounded.exactSum(col("x"), 15)).first().getDouble(0)).isEqualTo(2e9);
+    // Ranks' shares of up to a million with 15 decimals, in two orders: each value's units are
+    // below 2^63 as before, beyond it its whole part's and its fraction's.
+    Dataset<Row> big =
+        TestSpark.spark()
+            .range(100_000)
+            .selectExpr("id % 4 g", "(id * 0.6180339887498949D % 1D) * 1e6D x");
+    Map<Long, BigDecimal> units = new TreeMap<>();
+    for (Row r : big.collectAsList()) {
+      double x = r.getDouble(1);
+      double whole = Math.floor(x);
+      BigDecimal u =
+          Math.abs(x * 1e15) < 9.2e18
+              ? BigDecimal.valueOf((long) Math.floor(x * 1e15 + 0.5))
+              : BigDecimal.valueOf((long) whole)
+                  .scaleByPowerOfTen(15)
+                  .add(BigDecimal.valueOf((long) Math.floor((x - whole) * 1e15 + 0.5)));
+      units.merge(r.getLong(0), u, BigDecimal::add);
+    }
+    Map<Long, Double> expected = new TreeMap<>();
+    units.forEach((g, u) -> expected.put(g, u.doubleValue() / 1e15));
+    assertThat(sums(big, col("x").asc(), functions.sum("x")))
+        .as("a plain sum depends on the order")
+        .isNotEqualTo(sums(big, col("x").desc(), functions.sum("x")));
+    assertThat(sums(big, col("x").asc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
+    assertThat(sums(big, col("x").desc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
+    Dataset<Row> huge = TestSpark.spark().range(1).selectExpr("1e19D x");
+    assertThatThrownBy(() -> huge.agg(Rounded.exactSum(col("x"), 9)).first())
+        .hasMessageContaining("Cannot add exactly in units of 10^-9: 1.0E19 is too large");
   }
 
   /** Each group's sum with the rows added in {@code order}: one partition, sorted. */
