@@ -1,6 +1,7 @@
 package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
+import static io.clout.jobs.score.Rounded.exactSum;
 import static io.clout.jobs.score.Rounded.fromUnits;
 import static io.clout.jobs.score.Rounded.units;
 import static org.apache.spark.sql.functions.array;
@@ -55,13 +56,15 @@ public final class InfluenceGraph {
     Dataset<Row> pairs =
         between
             .groupBy(lo.as("_lo"), hi.as("_hi"), col("event_date"), col("age_days"))
-            .agg(sum(when(fromLo, weight)).as("_s_lo"), sum(when(not(fromLo), weight)).as("_s_hi"))
-            .groupBy("_lo", "_hi")
-            // Rounded far below any visible digit: a sum of doubles depends on the order Spark
-            // adds them in, and a rerun must give the same bits.
+            // Summed exactly (Rounded.exactSum): a sum of doubles depends on the order Spark adds
+            // them in, and a rerun must give the same bits. Type weights have few decimals.
             .agg(
-                bround(sum(saturated(col("_s_lo"), p)), 12).as("_a_lo"),
-                bround(sum(saturated(col("_s_hi"), p)), 12).as("_a_hi"))
+                exactSum(when(fromLo, weight), 9).as("_s_lo"),
+                exactSum(when(not(fromLo), weight), 9).as("_s_hi"))
+            .groupBy("_lo", "_hi")
+            .agg(
+                bround(exactSum(saturated(col("_s_lo"), p), 15), 12).as("_a_lo"),
+                bround(exactSum(saturated(col("_s_hi"), p), 15), 12).as("_a_hi"))
             // A direction with no engagement has no sum and no edge.
             .select(
                 explode(

@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class Rounded {
   /**
-   * Below a long's 2^63, with room for the rounding: the largest whole part {@link #units} takes.
+   * Below a long's 2^63, with room for the rounding: {@link #units} takes a value's units as a long
+   * below it, and its whole part as a long below it otherwise.
    */
   private static final double UNITS_LIMIT = 9.2e18;
 
@@ -52,9 +53,14 @@ public final class Rounded {
    * order. Up to 2^53 units a value is exact; beyond, it is the same whatever the order. Where the
    * units would pass a long's range, the whole part and the fraction's units are taken apart and
    * put together as a decimal, so a value fails the query (with this message rather than sum a
-   * wrong number) only when its whole part passes a long, or it is NaN or infinite.
+   * wrong number) only from 9.2e18 on, or when it is NaN or infinite.
+   *
+   * @param scale 0 to 19: a whole part below 9.2e18 times 10^19 still fits {@code decimal(38,0)}
    */
   public static Column units(Column value, int scale) {
+    if (scale < 0 || scale > 19) {
+      throw new IllegalArgumentException("units of 10^-" + scale + ": the scale must be 0 to 19");
+    }
     Column scaled = value.multiply(Math.pow(10, scale));
     Column whole = functions.floor(value);
     Column fraction = functions.floor(value.minus(whole).multiply(Math.pow(10, scale)).plus(0.5));

@@ -2,6 +2,8 @@ package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
 import static io.clout.jobs.score.Rounded.exactSum;
+import static io.clout.jobs.score.Rounded.fromUnits;
+import static io.clout.jobs.score.Rounded.units;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -269,7 +271,11 @@ public final class ScoreTransforms {
                 when(col("age_days").equalTo(0), col("weight"))
                     .otherwise(lit(0.0))
                     .as("weight_today"))
-            .withColumn("_pair_total", sum("weight").over(Window.partitionBy("src", "dst")));
+            // Exactly, as the shares' sums below: the total is the same in any row order.
+            .withColumn(
+                "_pair_total",
+                fromUnits(
+                    sum(units(col("weight"), 15)).over(Window.partitionBy("src", "dst")), 15));
     Dataset<Row> withShares =
         pairWeights
             .join(

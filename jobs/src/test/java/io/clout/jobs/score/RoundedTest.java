@@ -106,26 +106,18 @@ class RoundedTest {
     // whole part and the fraction are added apart.
     assertThat(xs.agg(Rounded.exactSum(col("x"), 9)).first().getDouble(0)).isEqualTo(2e9);
     assertThat(xs.agg(Rounded.exactSum(col("x"), 15)).first().getDouble(0)).isEqualTo(2e9);
-    // Ranks' shares of up to a million with 15 decimals, in two orders: each value's units are
-    // below 2^63 as before, beyond it its whole part's and its fraction's.
+    // Ranks' shares of up to a million either side of zero with 15 decimals, in two orders: below
+    // a long of units as before, beyond it its whole part's and its fraction's.
     Dataset<Row> big =
         TestSpark.spark()
             .range(100_000)
-            .selectExpr("id % 4 g", "(id * 0.6180339887498949D % 1D) * 1e6D x");
-    Map<Long, BigDecimal> units = new TreeMap<>();
+            .selectExpr("id % 4 g", "(id * 0.6180339887498949D % 1D - 0.3D) * 1e6D x");
+    Map<Long, BigDecimal> sums = new TreeMap<>();
     for (Row r : big.collectAsList()) {
-      double x = r.getDouble(1);
-      double whole = Math.floor(x);
-      BigDecimal u =
-          Math.abs(x * 1e15) < 9.2e18
-              ? BigDecimal.valueOf((long) Math.floor(x * 1e15 + 0.5))
-              : BigDecimal.valueOf((long) whole)
-                  .scaleByPowerOfTen(15)
-                  .add(BigDecimal.valueOf((long) Math.floor((x - whole) * 1e15 + 0.5)));
-      units.merge(r.getLong(0), u, BigDecimal::add);
+      sums.merge(r.getLong(0), units(r.getDouble(1), 15), BigDecimal::add);
     }
     Map<Long, Double> expected = new TreeMap<>();
-    units.forEach((g, u) -> expected.put(g, u.doubleValue() / 1e15));
+    sums.forEach((g, u) -> expected.put(g, u.doubleValue() / 1e15));
     assertThat(sums(big, col("x").asc(), functions.sum("x")))
         .as("a plain sum depends on the order")
         .isNotEqualTo(sums(big, col("x").desc(), functions.sum("x")));
@@ -136,12 +128,30 @@ class RoundedTest {
         .hasMessageContaining("Cannot add exactly in units of 10^-9: 1.0E19 is too large");
   }
 
+  /** {@link Rounded#units} of one value, in plain Java. */
+  static BigDecimal units(double x, int scale) {
+    double scaled = x * Math.pow(10, scale);
+    if (Math.abs(scaled) < 9.2e18) {
+      return BigDecimal.valueOf((long) Math.floor(scaled + 0.5));
+    }
+    double whole = Math.floor(x);
+    return BigDecimal.valueOf((long) whole)
+        .scaleByPowerOfTen(scale)
+        .add(BigDecimal.valueOf((long) Math.floor((x - whole) * Math.pow(10, scale) + 0.5)));
+  }
+
   /** Each group's sum with the rows added in {@code order}: one partition, sorted. */
   private static Map<Long, Double> sums(
       Dataset<Row> xs, org.apache.spark.sql.Column order, org.apache.spark.sql.Column sum) {
     Map<Long, Double> out = new TreeMap<>();
     for (Row r :
-        xs.repartition(1).sortWithinPartitions(order).groupBy("g").agg(sum).collectAsList()) {
+        // Checkpointed: Spark drops a sort that only an aggregate of decimal sums reads.
+        xs.repartition(1)
+            .sortWithinPartitions(order)
+            .localCheckpoint()
+            .groupBy("g")
+            .agg(sum)
+            .collectAsList()) {
       out.put(r.getLong(0), r.getDouble(1));
     }
     return out;

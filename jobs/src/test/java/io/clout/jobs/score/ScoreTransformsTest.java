@@ -232,9 +232,9 @@ class ScoreTransformsTest {
                 "'B' dst",
                 "(id * 0.6180339887498949D % 1D) * 1.7D b",
                 "(id * 0.6180339887498949D % 1D) * 1.7D c");
-    Dataset<Row> byId = many.repartition(1).sortWithinPartitions("id");
-    Dataset<Row> byHash =
-        many.repartition(1).sortWithinPartitions(functions.xxhash64(functions.col("id")));
+    List<Dataset<Row>> orders = inTwoOrders(many);
+    Dataset<Row> byId = orders.get(0);
+    Dataset<Row> byHash = orders.get(1);
     double plainById = byId.agg(functions.sum("c")).first().getDouble(0);
     double plainByHash = byHash.agg(functions.sum("c")).first().getDouble(0);
     assertThat(Rounding.halfEven(plainById, 9)).isNotEqualTo(Rounding.halfEven(plainByHash, 9));
@@ -257,21 +257,24 @@ class ScoreTransformsTest {
   void twoHopRanksAreTheExactSumsInEveryEdgeOrder() {
     // F engages 100,000 people u (vote p), each of whom engages C (vote p, share q): C's
     // first-order rank sums 100,000 votes and its relayed rank 100,000 shares of first-order
-    // ranks. As plain doubles both sums move with the order in their twelfth decimal.
+    // ranks. As plain doubles both sums move with the order in their twelfth decimal. H's vote of
+    // a million for K, and K's share of 0.9 to C, are beyond a long of 10^-15 units.
     ScoringParams p2 =
         ConfigLoader.load(null, Map.of("scoring.model-version", "clout-2"), Map.of()).scoring();
     Dataset<Row> relays =
         TestSpark.spark()
             .range(100_000)
             .selectExpr(
-                "id",
+                "concat('u', id) u",
                 "(id * 0.6180339887498949D % 1D) * 0.9D + 0.1D pf",
                 "(id * 0.7548776662466927D % 1D) * 0.9D + 0.1D pc",
-                "(id * 0.5698402909980532D % 1D) * 0.9D + 0.1D q");
+                "(id * 0.5698402909980532D % 1D) * 0.9D + 0.1D q")
+            .union(TestSpark.spark().range(1).selectExpr("'K'", "1e6D", "0.5D", "0.9D"));
     Dataset<Row> edges =
         relays
-            .selectExpr("id", "'F' src", "concat('u', id) dst", "pf p", "1D / 100000 q")
-            .union(relays.selectExpr("id + 100000", "concat('u', id)", "'C'", "pc", "q"));
+            .selectExpr("IF(u = 'K', 'H', 'F') src", "u dst", "pf p", "1D / 100000 q")
+            .union(relays.selectExpr("u", "'C'", "pc", "q"))
+            .withColumn("id", functions.monotonically_increasing_id());
     double d = p2.damping();
     List<Double> votes = new ArrayList<>();
     List<Double> relayed = new ArrayList<>();
@@ -283,10 +286,7 @@ class ScoreTransformsTest {
     double firstC = Rounding.halfEven(unitsSum(votes) * (d * (1 - d)), 12);
     double second = Rounding.halfEven(unitsSum(relayed) * (d * p2.secondHopWeight()), 12);
     double expected = Rounding.halfEven(1 - d + firstC + second, 12);
-    for (Dataset<Row> inOrder :
-        List.of(
-            edges.repartition(1).sortWithinPartitions("id"),
-            edges.repartition(1).sortWithinPartitions(functions.xxhash64(functions.col("id"))))) {
+    for (Dataset<Row> inOrder : inTwoOrders(edges)) {
       Row c =
           TwoHop.ranks(inOrder.drop("id"), p2)
               .where(functions.col("person_id").equalTo("C"))
@@ -296,11 +296,23 @@ class ScoreTransformsTest {
     }
   }
 
-  /** What {@link Rounded#exactSum} gives at 10^-15 for values below 2^53 units, in plain Java. */
+  /**
+   * The rows in one partition, by id and by its hash, checkpointed: Spark drops a sort that only an
+   * aggregate reads, so sorting alone would not change the order the aggregate sees.
+   */
+  private static List<Dataset<Row>> inTwoOrders(Dataset<Row> rows) {
+    return List.of(
+        rows.repartition(1).sortWithinPartitions("id").localCheckpoint(),
+        rows.repartition(1)
+            .sortWithinPartitions(functions.xxhash64(functions.col("id")))
+            .localCheckpoint());
+  }
+
+  /** What {@link Rounded#exactSum} gives at 10^-15, in plain Java. */
   private static double unitsSum(List<Double> xs) {
     BigDecimal units = BigDecimal.ZERO;
     for (double x : xs) {
-      units = units.add(BigDecimal.valueOf((long) Math.floor(x * 1e15 + 0.5)));
+      units = units.add(RoundedTest.units(x, 15));
     }
     return units.doubleValue() / 1e15;
   }
