@@ -104,8 +104,8 @@ final class BenchReport {
             + "comparing strings are a tenth of score's CPU (one profiled run at 2.9M lines). Work done twice is gone (the edges' "
             + "self-join and pair window, the nodes' five aggregations, the drivers' repeated contributions, moments' join with every "
             + "engagement back); the number of passes over the window is what is left. Next (issue #18): number persons once per day, "
-            + "so shuffles and sorts carry longs. Every sum of doubles in score and moments is added exactly, so plans that move "
-            + "rows leave the tables identical.";
+            + "so shuffles and sorts carry longs. No sum in score or moments depends on the order rows arrive in, so plans that "
+            + "move rows leave the tables identical.";
     List<BenchResult.Target> t = new ArrayList<>();
     t.add(
         target(

@@ -57,10 +57,10 @@ public final class InfluenceGraph {
         between
             .groupBy(lo.as("_lo"), hi.as("_hi"), col("event_date"), col("age_days"))
             // Summed exactly (Rounded.exactSum): a sum of doubles depends on the order Spark adds
-            // them in, and a rerun must give the same bits. Type weights have few decimals.
+            // them in, and a rerun must give the same bits.
             .agg(
-                exactSum(when(fromLo, weight), 9).as("_s_lo"),
-                exactSum(when(not(fromLo), weight), 9).as("_s_hi"))
+                exactSum(when(fromLo, weight), 15).as("_s_lo"),
+                exactSum(when(not(fromLo), weight), 15).as("_s_hi"))
             .groupBy("_lo", "_hi")
             .agg(
                 bround(exactSum(saturated(col("_s_lo"), p), 15), 12).as("_a_lo"),

@@ -55,11 +55,12 @@ public final class Rounded {
    * put together as a decimal, so a value fails the query (with this message rather than sum a
    * wrong number) only from 9.2e18 on, or when it is NaN or infinite.
    *
-   * @param scale 0 to 19: a whole part below 9.2e18 times 10^19 still fits {@code decimal(38,0)}
+   * @param scale 0 to 18: a fraction's units must fit a long, and a whole part below 9.2e18 times
+   *     10^18 fits {@code decimal(38,0)}
    */
   public static Column units(Column value, int scale) {
-    if (scale < 0 || scale > 19) {
-      throw new IllegalArgumentException("units of 10^-" + scale + ": the scale must be 0 to 19");
+    if (scale < 0 || scale > 18) {
+      throw new IllegalArgumentException("units of 10^-" + scale + ": the scale must be 0 to 18");
     }
     Column scaled = value.multiply(Math.pow(10, scale));
     Column whole = functions.floor(value);

@@ -106,7 +106,7 @@ class RoundedTest {
     // whole part and the fraction are added apart.
     assertThat(xs.agg(Rounded.exactSum(col("x"), 9)).first().getDouble(0)).isEqualTo(2e9);
     assertThat(xs.agg(Rounded.exactSum(col("x"), 15)).first().getDouble(0)).isEqualTo(2e9);
-    // Ranks' shares of up to a million either side of zero with 15 decimals, in two orders: below
+    // Ranks' shares from -300,000 to 700,000 with 15 decimals, in two orders: below
     // a long of units as before, beyond it its whole part's and its fraction's.
     Dataset<Row> big =
         TestSpark.spark()
@@ -123,6 +123,8 @@ class RoundedTest {
         .isNotEqualTo(sums(big, col("x").desc(), functions.sum("x")));
     assertThat(sums(big, col("x").asc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
     assertThat(sums(big, col("x").desc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
+    // At 10^-19 a fraction's units pass a long.
+    assertThatThrownBy(() -> Rounded.units(col("x"), 19)).hasMessageContaining("0 to 18");
     Dataset<Row> huge = TestSpark.spark().range(1).selectExpr("1e19D x");
     assertThatThrownBy(() -> huge.agg(Rounded.exactSum(col("x"), 9)).first())
         .hasMessageContaining("Cannot add exactly in units of 10^-9: 1.0E19 is too large");
