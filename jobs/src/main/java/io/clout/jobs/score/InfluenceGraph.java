@@ -102,7 +102,7 @@ public final class InfluenceGraph {
                     pow(col("dst_posts").divide(p.outputReferencePosts()), -p.outputExponent())))
         .withColumn("c", col("b").multiply(col("output_factor")))
         // Each a has 12 decimals: summed as units, the same in any order.
-        .withColumn("_out", fromUnits(sum(units(col("a"), 12)).over(Window.partitionBy("src")), 12))
+        .withColumn("_out", exactSum(col("a"), 12, Window.partitionBy("src")))
         // p is the vote an engager passes (capped by vote-floor), q its plain share (clout-1's p).
         .withColumn("p", bround(col("c").divide(greatest(lit(p.voteFloor()), col("_out"))), 12))
         .withColumn("q", bround(col("c").divide(col("_out")), 12))

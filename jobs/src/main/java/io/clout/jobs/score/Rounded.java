@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -46,6 +47,11 @@ public final class Rounded {
    */
   public static Column exactSum(Column value, int scale) {
     return fromUnits(functions.sum(units(value, scale)), scale);
+  }
+
+  /** {@link #exactSum} over a window: each row gets its partition's exact sum. */
+  public static Column exactSum(Column value, int scale, WindowSpec window) {
+    return fromUnits(functions.sum(units(value, scale)).over(window), scale);
   }
 
   /**

@@ -2,8 +2,6 @@ package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
 import static io.clout.jobs.score.Rounded.exactSum;
-import static io.clout.jobs.score.Rounded.fromUnits;
-import static io.clout.jobs.score.Rounded.units;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -273,9 +271,7 @@ public final class ScoreTransforms {
                     .as("weight_today"))
             // Exactly, as the shares' sums below: the total is the same in any row order.
             .withColumn(
-                "_pair_total",
-                fromUnits(
-                    sum(units(col("weight"), 15)).over(Window.partitionBy("src", "dst")), 15));
+                "_pair_total", exactSum(col("weight"), 15, Window.partitionBy("src", "dst")));
     Dataset<Row> withShares =
         pairWeights
             .join(
