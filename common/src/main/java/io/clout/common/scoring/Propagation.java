@@ -1,13 +1,20 @@
 package io.clout.common.scoring;
 
+import java.util.stream.IntStream;
+
 /**
  * Weighted PageRank with a constant teleport per node: r(v) = (1 - d) + d * sum over in-edges u->v
  * of p(u,v) * r(u), starting from r = 1. The transition weights p(u,.) of a node sum to at most 1;
  * what is missing (a dangling node, discounted weight) is not spread over the graph, so a node's
  * rank depends only on the nodes that reach it. Pure Java over arrays (CSR by destination): the
- * in-memory path of the Spark job and the reference of the distributed one.
+ * in-memory path of the Spark job and the reference of the distributed one. An iteration runs its
+ * ranges of destinations on the common fork-join pool; each destination's sum is taken in the same
+ * order as in one sequential pass, so the ranks have the same bits however many threads run.
  */
 public final class Propagation {
+  /** In-edges per range of destinations that the iterations run in parallel. */
+  static final int CHUNK_EDGES = 1 << 17;
+
   private Propagation() {}
 
   /** The ranks, how many iterations ran and the mean absolute change of the last one. */
@@ -50,8 +57,21 @@ public final class Propagation {
     java.util.Arrays.fill(rank, 1.0);
     int it = 0;
     double meanChange = Double.NaN;
+    int[] bounds = chunks(offsets);
+    double[] changes = new double[bounds.length - 1];
     while (it < maxIterations) {
-      double change = step(offsets, inSrc, inP, rank, rank, damping, next);
+      double[] from = rank;
+      double[] to = next;
+      IntStream.range(0, changes.length)
+          .parallel()
+          .forEach(
+              c ->
+                  changes[c] =
+                      step(offsets, inSrc, inP, from, from, damping, to, bounds[c], bounds[c + 1]));
+      double change = 0;
+      for (double x : changes) {
+        change += x;
+      }
       double[] t = rank;
       rank = next;
       next = t;
@@ -62,6 +82,26 @@ public final class Propagation {
       }
     }
     return new Result(rank, it, meanChange);
+  }
+
+  /**
+   * Destination ranges of about {@link #CHUNK_EDGES} in-edges each (at least one destination), in
+   * order: {@code bounds[c]..bounds[c+1]-1}. They depend on the graph only, so the iterations'
+   * changes are summed in the same order on any machine.
+   */
+  static int[] chunks(int[] offsets) {
+    int n = offsets.length - 1;
+    IntStream.Builder b = IntStream.builder().add(0);
+    int v = 0;
+    while (v < n) {
+      int end = offsets[v] + CHUNK_EDGES;
+      v++;
+      while (v < n && offsets[v + 1] <= end) {
+        v++;
+      }
+      b.add(v);
+    }
+    return b.build().toArray();
   }
 
   /**
@@ -78,9 +118,23 @@ public final class Propagation {
       double[] previous,
       double damping,
       double[] next) {
+    return step(offsets, inSrc, inP, from, previous, damping, next, 0, next.length);
+  }
+
+  /** {@link #step} over destinations {@code lo..hi-1} only. */
+  static double step(
+      int[] offsets,
+      int[] inSrc,
+      double[] inP,
+      double[] from,
+      double[] previous,
+      double damping,
+      double[] next,
+      int lo,
+      int hi) {
     double teleport = 1 - damping;
     double change = 0;
-    for (int v = 0; v < next.length; v++) {
+    for (int v = lo; v < hi; v++) {
       double sum = 0;
       for (int k = offsets[v]; k < offsets[v + 1]; k++) {
         sum += inP[k] * from[inSrc[k]];

@@ -99,4 +99,61 @@ class PropagationTest {
       assertThat(with[v]).isEqualTo(alone[v]);
     }
   }
+
+  @Test
+  void rangesRunInParallelGiveTheBitsOfOneSequentialPass() {
+    // Several ranges of CHUNK_EDGES in-edges, and one node with more in-edges than a range holds.
+    Random rnd = new Random(7);
+    int n = 50_000;
+    int m = 5 * Propagation.CHUNK_EDGES;
+    int[] src = new int[m];
+    int[] dst = new int[m];
+    double[] p = new double[m];
+    for (int e = 0; e < m; e++) {
+      src[e] = rnd.nextInt(n);
+      dst[e] = e % 3 == 0 ? 17 : rnd.nextInt(n);
+      p[e] = rnd.nextDouble() / 10;
+    }
+    Propagation.Result parallel = Propagation.run(n, src, dst, p, D, 0, 15);
+
+    // The same iterations as one sequential pass over a CSR built here.
+    int[] offsets = new int[n + 1];
+    for (int e = 0; e < m; e++) {
+      offsets[dst[e] + 1]++;
+    }
+    for (int v = 0; v < n; v++) {
+      offsets[v + 1] += offsets[v];
+    }
+    int[] fill = offsets.clone();
+    int[] inSrc = new int[m];
+    double[] inP = new double[m];
+    for (int e = 0; e < m; e++) {
+      inSrc[fill[dst[e]]] = src[e];
+      inP[fill[dst[e]]++] = p[e];
+    }
+    double[] rank = new double[n];
+    java.util.Arrays.fill(rank, 1.0);
+    double[] next = new double[n];
+    double change = 0;
+    for (int it = 0; it < 15; it++) {
+      change = Propagation.step(offsets, inSrc, inP, rank, rank, D, next);
+      double[] t = rank;
+      rank = next;
+      next = t;
+    }
+    assertThat(parallel.ranks()).isEqualTo(rank);
+    assertThat(parallel.lastMeanChange()).isCloseTo(change / n, within(1e-12));
+
+    int[] bounds = Propagation.chunks(offsets);
+    assertThat(bounds.length).isGreaterThan(5);
+    assertThat(bounds[0]).isZero();
+    assertThat(bounds[bounds.length - 1]).isEqualTo(n);
+    for (int c = 0; c + 1 < bounds.length; c++) {
+      assertThat(bounds[c + 1]).isGreaterThan(bounds[c]);
+      int edges = offsets[bounds[c + 1]] - offsets[bounds[c]];
+      assertThat(edges <= Propagation.CHUNK_EDGES || bounds[c + 1] - bounds[c] == 1)
+          .as("range %d holds %d in-edges", c, edges)
+          .isTrue();
+    }
+  }
 }

@@ -102,12 +102,15 @@ public final class Propagator {
       IntList dst = new IntList();
       double[] p = new double[1024];
       int m = 0;
+      int last = -1;
       while (rows.hasNext()) {
         InternalRow r = rows.next();
         if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
           throw new IllegalArgumentException("Cannot rank: an edge with a null src, dst or p");
         }
-        src.add(ids.id(r, 0));
+        // Edges often come grouped by source: the last source is checked before any hashing.
+        last = last >= 0 && ids.sameId(r, 0, last) ? last : ids.id(r, 0);
+        src.add(last);
         dst.add(ids.id(r, 1));
         if (m == p.length) {
           p = Arrays.copyOf(p, m * 2);
@@ -123,9 +126,10 @@ public final class Propagator {
 
   /**
    * Executor side of {@link #inMemory}, in one task: the shares' numberings merged into one, ids
-   * renumbered in id order, edges ordered by (dst, src) with two counting sorts, CSR propagation,
-   * ids back. Whatever order the rows and shares arrive in, every rank is summed in the same order:
-   * the same bits on every run.
+   * renumbered in id order, edges ordered by source with a counting sort (Propagation.run then
+   * groups them by destination, stably, so each rank sums its in-edges in source order), CSR
+   * propagation, ids back. Whatever order the rows and shares arrive in, every rank is summed in
+   * the same order: the same bits on every run.
    */
   static final class InMemoryRank implements FlatMapFunction<Iterator<Share>, Row> {
     private final Settings s;
@@ -164,7 +168,8 @@ public final class Propagator {
       String[] names = ids.namesInIdOrder();
       int[] relabel = ids.relabel();
       int n = names.length;
-      int[] order = orderByDstThenSrc(n, src, dst, m, relabel);
+      // By source; Propagation.run then groups them by destination, stably: (dst, src) order.
+      int[] order = countingSort(n, src, m, relabel, null);
       int[] s2 = new int[m];
       int[] d2 = new int[m];
       double[] p2 = new double[m];
@@ -182,14 +187,6 @@ public final class Propagator {
         out.add(RowFactory.create(names[i], ranks[i], result.iterations()));
       }
       return out.iterator();
-    }
-
-    /**
-     * Edge indices sorted by (relabelled dst, relabelled src): a stable counting sort on each key.
-     */
-    static int[] orderByDstThenSrc(int n, int[] src, int[] dst, int m, int[] relabel) {
-      int[] bySrc = countingSort(n, src, m, relabel, null);
-      return countingSort(n, dst, m, relabel, bySrc);
     }
 
     /**
@@ -290,6 +287,9 @@ public final class Propagator {
     /** The number of the id in a row's column. */
     abstract int id(InternalRow row, int column);
 
+    /** Whether the id in a row's column is the one numbered {@code number}. */
+    abstract boolean sameId(InternalRow row, int column, int number);
+
     /** The number of a share's id {@code local}, as this table numbers it. */
     abstract int id(Share share, int local);
 
@@ -325,6 +325,11 @@ public final class Propagator {
     @Override
     int id(InternalRow row, int column) {
       return id(row.getLong(column));
+    }
+
+    @Override
+    boolean sameId(InternalRow row, int column, int number) {
+      return keys[number] == row.getLong(column);
     }
 
     @Override
@@ -413,6 +418,19 @@ public final class Propagator {
     }
 
     @Override
+    boolean sameId(InternalRow row, int column, int number) {
+      UTF8String key = row.getUTF8String(column);
+      int start = start(number);
+      return ends[number] - start == key.numBytes()
+          && ByteArrayMethods.arrayEquals(
+              bytes,
+              Platform.BYTE_ARRAY_OFFSET + start,
+              key.getBaseObject(),
+              key.getBaseOffset(),
+              key.numBytes());
+    }
+
+    @Override
     int id(Share share, int local) {
       int[] e = share.ends();
       return id(share.utf8(), local == 0 ? 0 : e[local - 1], e[local]);
@@ -429,20 +447,20 @@ public final class Propagator {
       for (int i = 0; i < n; i++) {
         names[i] = new String(bytes, start(i), ends[i] - start(i), StandardCharsets.UTF_8);
       }
-      String[] sorted = names.clone();
-      Arrays.sort(sorted);
+      Integer[] order = new Integer[n];
+      Arrays.setAll(order, i -> i);
+      Arrays.parallelSort(order, (a, b) -> names[a].compareTo(names[b]));
       // Bytes that are not UTF-8 decode to U+FFFD, so two ids can have one text: one person.
+      String[] sorted = new String[n];
       int distinct = 0;
       for (int k = 0; k < n; k++) {
-        if (k == 0 || !sorted[k].equals(sorted[distinct - 1])) {
-          sorted[distinct++] = sorted[k];
+        String name = names[order[k]];
+        if (k == 0 || !name.equals(sorted[distinct - 1])) {
+          sorted[distinct++] = name;
         }
+        relabel[order[k]] = distinct - 1;
       }
-      sorted = Arrays.copyOf(sorted, distinct);
-      for (int i = 0; i < n; i++) {
-        relabel[i] = Arrays.binarySearch(sorted, names[i]);
-      }
-      return sorted;
+      return Arrays.copyOf(sorted, distinct);
     }
   }
 
