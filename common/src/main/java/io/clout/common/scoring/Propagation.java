@@ -1,5 +1,13 @@
 package io.clout.common.scoring;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -7,9 +15,10 @@ import java.util.stream.IntStream;
  * of p(u,v) * r(u), starting from r = 1. The transition weights p(u,.) of a node sum to at most 1;
  * what is missing (a dangling node, discounted weight) is not spread over the graph, so a node's
  * rank depends only on the nodes that reach it. Pure Java over arrays (CSR by destination): the
- * in-memory path of the Spark job and the reference of the distributed one. An iteration runs its
- * ranges of destinations on the common fork-join pool; each destination's sum is taken in the same
- * order as in one sequential pass, so the ranks have the same bits however many threads run.
+ * in-memory path of the Spark job and the reference of the distributed one. An iteration can run
+ * its ranges of destinations on several threads; each destination's sum, and the iteration's total
+ * change, are taken in the same order as in one sequential pass, so the ranks, the change and the
+ * iteration count have the same bits however many threads run.
  */
 public final class Propagation {
   /** In-edges per range of destinations that the iterations run in parallel. */
@@ -20,13 +29,7 @@ public final class Propagation {
   /** The ranks, how many iterations ran and the mean absolute change of the last one. */
   public record Result(double[] ranks, int iterations, double lastMeanChange) {}
 
-  /**
-   * @param n number of nodes, ids 0..n-1
-   * @param src edge sources
-   * @param dst edge destinations
-   * @param p edge transition weights
-   * @param tolerance stop when the mean absolute change of an iteration is below it (0: never)
-   */
+  /** {@link #run(int, int[], int[], double[], double, double, int, int)} in one thread. */
   public static Result run(
       int n,
       int[] src,
@@ -35,6 +38,26 @@ public final class Propagation {
       double damping,
       double tolerance,
       int maxIterations) {
+    return run(n, src, dst, p, damping, tolerance, maxIterations, 1);
+  }
+
+  /**
+   * @param n number of nodes, ids 0..n-1
+   * @param src edge sources
+   * @param dst edge destinations
+   * @param p edge transition weights
+   * @param tolerance stop when the mean absolute change of an iteration is below it (0: never)
+   * @param threads how many threads an iteration's ranges of destinations run on
+   */
+  public static Result run(
+      int n,
+      int[] src,
+      int[] dst,
+      double[] p,
+      double damping,
+      double tolerance,
+      int maxIterations,
+      int threads) {
     int m = src.length;
     // CSR by destination, so each node pulls its in-edges: no write contention, sequential reads.
     int[] offsets = new int[n + 1];
@@ -54,47 +77,61 @@ public final class Propagation {
     }
     double[] rank = new double[n];
     double[] next = new double[n];
-    java.util.Arrays.fill(rank, 1.0);
+    Arrays.fill(rank, 1.0);
     int it = 0;
     double meanChange = Double.NaN;
-    int[] bounds = chunks(offsets);
-    double[] changes = new double[bounds.length - 1];
-    while (it < maxIterations) {
-      double[] from = rank;
-      double[] to = next;
-      IntStream.range(0, changes.length)
-          .parallel()
-          .forEach(
-              c ->
-                  changes[c] =
-                      step(offsets, inSrc, inP, from, from, damping, to, bounds[c], bounds[c + 1]));
-      double change = 0;
-      for (double x : changes) {
-        change += x;
+    int[] bounds = chunks(offsets, CHUNK_EDGES);
+    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
+    try {
+      while (it < maxIterations) {
+        double[] from = rank;
+        double[] to = next;
+        if (pool == null) {
+          pull(offsets, inSrc, inP, from, damping, to, 0, n);
+        } else {
+          List<Callable<Object>> ranges = new ArrayList<>();
+          for (int c = 0; c + 1 < bounds.length; c++) {
+            int lo = bounds[c];
+            int hi = bounds[c + 1];
+            ranges.add(
+                Executors.callable(() -> pull(offsets, inSrc, inP, from, damping, to, lo, hi)));
+          }
+          for (Future<Object> done : pool.invokeAll(ranges)) {
+            done.get();
+          }
+        }
+        double change = change(from, to);
+        rank = to;
+        next = from;
+        it++;
+        meanChange = n == 0 ? 0 : change / n;
+        if (meanChange < tolerance) {
+          break;
+        }
       }
-      double[] t = rank;
-      rank = next;
-      next = t;
-      it++;
-      meanChange = n == 0 ? 0 : change / n;
-      if (meanChange < tolerance) {
-        break;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Propagation interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Propagation failed", e.getCause());
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
       }
     }
     return new Result(rank, it, meanChange);
   }
 
   /**
-   * Destination ranges of about {@link #CHUNK_EDGES} in-edges each (at least one destination), in
-   * order: {@code bounds[c]..bounds[c+1]-1}. They depend on the graph only, so the iterations'
-   * changes are summed in the same order on any machine.
+   * Destination ranges of about {@code chunkEdges} in-edges each (at least one destination), in
+   * order: {@code bounds[c]..bounds[c+1]-1}.
    */
-  static int[] chunks(int[] offsets) {
+  static int[] chunks(int[] offsets, int chunkEdges) {
     int n = offsets.length - 1;
     IntStream.Builder b = IntStream.builder().add(0);
     int v = 0;
     while (v < n) {
-      int end = offsets[v] + CHUNK_EDGES;
+      long end = (long) offsets[v] + chunkEdges;
       v++;
       while (v < n && offsets[v + 1] <= end) {
         v++;
@@ -107,8 +144,9 @@ public final class Propagation {
   /**
    * One iteration over destinations 0..next.length-1 in CSR order: next(v) = (1 - d) + d * sum of
    * inP * from(inSrc). {@code from} holds the sources' ranks, {@code previous} v's own last rank
-   * (the same array when all ranks live in one place). Returns the total absolute change. The
-   * distributed path calls it on each block, so both paths sum in the same way.
+   * (the same array when all ranks live in one place). Returns the total absolute change, summed
+   * over the destinations in order. The distributed path calls it on each block, so both paths sum
+   * in the same way.
    */
   public static double step(
       int[] offsets,
@@ -118,30 +156,35 @@ public final class Propagation {
       double[] previous,
       double damping,
       double[] next) {
-    return step(offsets, inSrc, inP, from, previous, damping, next, 0, next.length);
+    pull(offsets, inSrc, inP, from, damping, next, 0, next.length);
+    return change(previous, next);
   }
 
-  /** {@link #step} over destinations {@code lo..hi-1} only. */
-  static double step(
+  /** next(v) for destinations {@code lo..hi-1}: each sums its in-edges in CSR order. */
+  static void pull(
       int[] offsets,
       int[] inSrc,
       double[] inP,
       double[] from,
-      double[] previous,
       double damping,
       double[] next,
       int lo,
       int hi) {
     double teleport = 1 - damping;
-    double change = 0;
     for (int v = lo; v < hi; v++) {
       double sum = 0;
       for (int k = offsets[v]; k < offsets[v + 1]; k++) {
         sum += inP[k] * from[inSrc[k]];
       }
-      double r = teleport + damping * sum;
-      change += Math.abs(r - previous[v]);
-      next[v] = r;
+      next[v] = teleport + damping * sum;
+    }
+  }
+
+  /** The total absolute change from {@code previous} to {@code next}, in node order. */
+  static double change(double[] previous, double[] next) {
+    double change = 0;
+    for (int v = 0; v < next.length; v++) {
+      change += Math.abs(next[v] - previous[v]);
     }
     return change;
   }

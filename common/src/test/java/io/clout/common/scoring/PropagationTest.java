@@ -101,7 +101,7 @@ class PropagationTest {
   }
 
   @Test
-  void rangesRunInParallelGiveTheBitsOfOneSequentialPass() {
+  void threadsChangeNoBitOfTheRanksTheChangeOrTheIterations() {
     // Several ranges of CHUNK_EDGES in-edges, and one node with more in-edges than a range holds.
     Random rnd = new Random(7);
     int n = 50_000;
@@ -114,46 +114,42 @@ class PropagationTest {
       dst[e] = e % 3 == 0 ? 17 : rnd.nextInt(n);
       p[e] = rnd.nextDouble() / 10;
     }
-    Propagation.Result parallel = Propagation.run(n, src, dst, p, D, 0, 15);
+    for (double tolerance : new double[] {0, 1e-4}) {
+      Propagation.Result one = Propagation.run(n, src, dst, p, D, tolerance, 15, 1);
+      Propagation.Result three = Propagation.run(n, src, dst, p, D, tolerance, 15, 3);
+      assertThat(three.ranks()).isEqualTo(one.ranks());
+      assertThat(three.lastMeanChange()).isEqualTo(one.lastMeanChange());
+      assertThat(three.iterations()).isEqualTo(one.iterations());
+    }
+    Map<Integer, Double> naive = NaivePageRank.run(n, src, dst, p, D, 15);
+    double[] ranks = Propagation.run(n, src, dst, p, D, 0, 15, 3).ranks();
+    for (int v = 0; v < n; v += 97) {
+      assertThat(ranks[v]).as("node %d", v).isCloseTo(naive.get(v), within(1e-9));
+    }
+  }
 
-    // The same iterations as one sequential pass over a CSR built here.
-    int[] offsets = new int[n + 1];
-    for (int e = 0; e < m; e++) {
-      offsets[dst[e] + 1]++;
+  @Test
+  void rangesCoverEveryDestinationOnce() {
+    // In-degrees per node; ranges of at most 4 in-edges unless one node has more.
+    int[][] graphs = {
+      {}, {0, 0, 0}, {4}, {9, 1, 1}, {1, 1, 1, 1, 1}, {2, 2, 0, 4, 0, 0}, {3, 0, 0, 0, 7, 0}
+    };
+    for (int[] inDegree : graphs) {
+      int[] offsets = new int[inDegree.length + 1];
+      for (int v = 0; v < inDegree.length; v++) {
+        offsets[v + 1] = offsets[v] + inDegree[v];
+      }
+      int[] bounds = Propagation.chunks(offsets, 4);
+      assertThat(bounds[0]).isZero();
+      assertThat(bounds[bounds.length - 1]).isEqualTo(inDegree.length);
+      for (int c = 0; c + 1 < bounds.length; c++) {
+        assertThat(bounds[c + 1]).isGreaterThan(bounds[c]);
+        int edges = offsets[bounds[c + 1]] - offsets[bounds[c]];
+        assertThat(edges <= 4 || bounds[c + 1] - bounds[c] == 1)
+            .as("%s: range %d holds %d in-edges", java.util.Arrays.toString(inDegree), c, edges)
+            .isTrue();
+      }
     }
-    for (int v = 0; v < n; v++) {
-      offsets[v + 1] += offsets[v];
-    }
-    int[] fill = offsets.clone();
-    int[] inSrc = new int[m];
-    double[] inP = new double[m];
-    for (int e = 0; e < m; e++) {
-      inSrc[fill[dst[e]]] = src[e];
-      inP[fill[dst[e]]++] = p[e];
-    }
-    double[] rank = new double[n];
-    java.util.Arrays.fill(rank, 1.0);
-    double[] next = new double[n];
-    double change = 0;
-    for (int it = 0; it < 15; it++) {
-      change = Propagation.step(offsets, inSrc, inP, rank, rank, D, next);
-      double[] t = rank;
-      rank = next;
-      next = t;
-    }
-    assertThat(parallel.ranks()).isEqualTo(rank);
-    assertThat(parallel.lastMeanChange()).isCloseTo(change / n, within(1e-12));
-
-    int[] bounds = Propagation.chunks(offsets);
-    assertThat(bounds.length).isGreaterThan(5);
-    assertThat(bounds[0]).isZero();
-    assertThat(bounds[bounds.length - 1]).isEqualTo(n);
-    for (int c = 0; c + 1 < bounds.length; c++) {
-      assertThat(bounds[c + 1]).isGreaterThan(bounds[c]);
-      int edges = offsets[bounds[c + 1]] - offsets[bounds[c]];
-      assertThat(edges <= Propagation.CHUNK_EDGES || bounds[c + 1] - bounds[c] == 1)
-          .as("range %d holds %d in-edges", c, edges)
-          .isTrue();
-    }
+    assertThat(Propagation.chunks(new int[] {0, 2, 4, 6, 8}, 4)).containsExactly(0, 2, 4);
   }
 }

@@ -47,7 +47,7 @@ final class BenchReport {
             String.format(
                 "The floor starts from int arrays of ids already numbered 0..n-1 in the driver. Clout starts from a cached DataFrame: each core "
                     + "hashes the ids of its share of the edges into numbers, one task merges the numberings, sorts the ids (so every run sums in "
-                    + "the same order), orders the edges, iterates over ranges of destinations on all the executor's cores and builds a row per "
+                    + "the same order), orders the edges, iterates over ranges of destinations on the executor's cores and builds a row per "
                     + "person at the end. With string ids, as the daily job passes person "
                     + "ids, it took %s s (%sx the floor). The hashing is bound by memory latency (a table of a million ids per core); numbering "
                     + "persons once per day upstream would remove it, and the sort with it.",
@@ -153,9 +153,8 @@ final class BenchReport {
             "<= 5",
             r.propagationDailyIdsVsSingleThread(),
             r.propagationDailyIdsVsSingleThread() <= 5,
-            "String ids are hashed into numbers on every core, then merged and sorted in the one task that builds the arrays (in a profile "
-                + "of 2026-12-06 at this size, merging took about 0.5 s and sorting 0.8 s of 4.8 s); numbering persons once upstream would "
-                + "avoid both."));
+            "String ids are hashed into numbers on every core, then merged and sorted in the one task that builds the arrays, the largest "
+                + "parts left (docs/daily-performance.md); numbering persons once upstream would avoid both."));
     t.add(
         target(
             "distributed propagation <= 1.0x GraphX (best partitioning)",

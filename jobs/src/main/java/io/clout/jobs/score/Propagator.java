@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.IntPredicate;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -179,14 +180,27 @@ public final class Propagator {
         d2[k] = relabel[dst[e]];
         p2[k] = p[e];
       }
+      src = dst = order = null; // the arrays in arrival order can go before the CSR is built
+      p = null;
       Propagation.Result result =
-          Propagation.run(n, s2, d2, p2, s.damping(), s.tolerance(), s.maxIterations());
+          Propagation.run(
+              n, s2, d2, p2, s.damping(), s.tolerance(), s.maxIterations(), executorCores());
       double[] ranks = result.ranks();
       List<Row> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         out.add(RowFactory.create(names[i], ranks[i], result.iterations()));
       }
       return out.iterator();
+    }
+
+    /**
+     * The cores of this executor (spark.executor.cores, or the machine's where it is not set, as in
+     * local mode): the iterations' threads, while this one task is the stage's only task.
+     */
+    static int executorCores() {
+      SparkEnv env = SparkEnv.get();
+      int machine = Runtime.getRuntime().availableProcessors();
+      return env == null ? machine : env.conf().getInt("spark.executor.cores", machine);
     }
 
     /**
@@ -266,7 +280,7 @@ public final class Propagator {
 
     /**
      * The ids' text in id order; afterwards {@link #relabel} maps a first-seen number to its place
-     * in that order. A sorted copy and a binary search for each id: no boxing.
+     * in that order.
      */
     final String[] namesInIdOrder() {
       slots = null;

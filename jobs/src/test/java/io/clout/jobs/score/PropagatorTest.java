@@ -205,6 +205,63 @@ class PropagatorTest {
   }
 
   @Test
+  void rowsGroupedBySourceAreNumberedAsIfEachIdWereLookedUp() {
+    // Sources in runs (the shortcut), ids that are prefixes of one another, and a source that
+    // comes back after other sources: the share must equal one lookup per id in row order.
+    String[][] rows = {
+      {"ab", "abc"},
+      {"ab", "a"},
+      {"ab", "ab"},
+      {"abc", "ab"},
+      {"abc", "b"},
+      {"a", "ab"},
+      {"ab", "b"},
+      {"ab", "abc"},
+      {"", "a"},
+      {"", ""}
+    };
+    List<org.apache.spark.sql.catalyst.InternalRow> in = new ArrayList<>();
+    for (String[] r : rows) {
+      in.add(
+          new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
+              new Object[] {UTF8String.fromString(r[0]), UTF8String.fromString(r[1]), 1.0}));
+    }
+    Propagator.Share share = new Propagator.NumberIds(false).call(in.iterator()).next();
+    Propagator.Utf8Ids each = new Propagator.Utf8Ids();
+    for (int k = 0; k < rows.length; k++) {
+      assertThat(share.src()[k])
+          .as("row %d", k)
+          .isEqualTo(each.id(UTF8String.fromString(rows[k][0])));
+      assertThat(share.dst()[k])
+          .as("row %d", k)
+          .isEqualTo(each.id(UTF8String.fromString(rows[k][1])));
+    }
+    assertThat(share.ids()).isEqualTo(each.n);
+  }
+
+  @Test
+  void sameIdComparesTheWholeIdAcrossTableGrowth() {
+    Propagator.Utf8Ids strings = new Propagator.Utf8Ids();
+    Propagator.LongIds longs = new Propagator.LongIds();
+    for (int i = 0; i < 100_000; i++) {
+      strings.id(UTF8String.fromString("p" + i));
+      longs.id(i * 31L);
+    }
+    var p12 =
+        new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
+            new Object[] {UTF8String.fromString("p12"), 12 * 31L});
+    var p123 =
+        new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
+            new Object[] {UTF8String.fromString("p123"), 123 * 31L});
+    assertThat(strings.sameId(p12, 0, 12)).isTrue();
+    assertThat(strings.sameId(p12, 0, 123)).isFalse();
+    assertThat(strings.sameId(p123, 0, 12)).isFalse();
+    assertThat(strings.sameId(p123, 0, 123)).isTrue();
+    assertThat(longs.sameId(p12, 1, 12)).isTrue();
+    assertThat(longs.sameId(p123, 1, 12)).isFalse();
+  }
+
+  @Test
   void idsWhoseBytesAreNotUtf8AndDecodeToOneTextAreOnePerson() {
     Propagator.Utf8Ids index = new Propagator.Utf8Ids();
     int ff = index.id(UTF8String.fromBytes(new byte[] {(byte) 0xFF}));
