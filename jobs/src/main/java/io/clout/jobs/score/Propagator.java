@@ -130,7 +130,8 @@ public final class Propagator {
    * renumbered in id order, edges ordered by source with a counting sort (Propagation.run then
    * groups them by destination, stably, so each rank sums its in-edges in source order), CSR
    * propagation, ids back. Whatever order the rows and shares arrive in, every rank is summed in
-   * the same order: the same bits on every run.
+   * the same order: the same bits on every run. That takes one edge per (src, dst), as the graph
+   * builds them; duplicates of a pair are summed in the order they arrive.
    */
   static final class InMemoryRank implements FlatMapFunction<Iterator<Share>, Row> {
     private final Settings s;
