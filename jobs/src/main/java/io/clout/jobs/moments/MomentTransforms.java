@@ -41,6 +41,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * events and the day's scores: pure DataFrame transforms.
  */
 public final class MomentTransforms {
+  /** In {@link #breakdown}'s key, a type is this plus its ordinal; an hour is itself (0 to 23). */
+  private static final int TYPES = 100;
+
+  /** In {@link #breakdown}'s key, every network: its name is kept beside. */
+  private static final int NETWORK = 200;
+
   private MomentTransforms() {}
 
   /**
@@ -348,14 +354,19 @@ public final class MomentTransforms {
 
   /**
    * Engagement received in the window, by network, by engagement type and by UTC hour of day: each
-   * received engagement counted once under each dimension, in one aggregation.
+   * received engagement counted once under each dimension, in one aggregation. It holds every
+   * (person, value, engager) of the window, three per engagement, so it is keyed by a number per
+   * dimension and value ({@link #TYPES}, {@link #NETWORK}) with only the network's name beside it,
+   * and the strings are put back on its result.
    */
   public static Dataset<Row> breakdown(Dataset<Row> received, LocalDate day) {
+    Column none = lit(null).cast("string");
     Column dimensions =
         array(
-            dimension("network", col("network")),
-            dimension("engagement_type", col("type")),
-            dimension("hour_of_day", hour(col("occurred_at")).cast("string")));
+            struct(lit(NETWORK).as("code"), col("network").as("network")),
+            struct(typeCode().as("code"), none.as("network")),
+            struct(hour(col("occurred_at")).as("code"), none.as("network")));
+    Column code = col("_code");
     return received
         .select(
             col("target_person").as("person_id"),
@@ -363,7 +374,7 @@ public final class MomentTransforms {
             col("type_weight"),
             col("engager_score"),
             explode(dimensions).as("d"))
-        .groupBy(col("person_id"), col("d.dimension").as("dimension"), col("d.value").as("value"))
+        .groupBy(col("person_id"), col("d.code").as("_code"), col("d.network").as("_network"))
         .agg(
             count(lit(1)).as("engagements"),
             countDistinct("actor_person").as("engagers"),
@@ -372,12 +383,35 @@ public final class MomentTransforms {
         .select(
             lit(day.toString()).cast("date").as("score_date"),
             col("person_id"),
-            col("dimension"),
-            col("value"),
+            when(code.equalTo(NETWORK), lit("network"))
+                .when(code.geq(TYPES), lit("engagement_type"))
+                .otherwise(lit("hour_of_day"))
+                .as("dimension"),
+            when(code.equalTo(NETWORK), col("_network"))
+                .when(code.geq(TYPES), typeName(code.minus(TYPES)))
+                .otherwise(code.cast("string"))
+                .as("value"),
             col("engagements"),
             col("engagers"),
             col("weight"),
             col("weighted_by_score"));
+  }
+
+  private static Column typeCode() {
+    Column c = lit(null).cast("int");
+    for (EventType t : EventType.values()) {
+      c = when(col("type").equalTo(t.wire()), lit(TYPES + t.ordinal())).otherwise(c);
+    }
+    return c;
+  }
+
+  /** The wire name of the type with this ordinal. */
+  private static Column typeName(Column ordinal) {
+    Column name = lit(null).cast("string");
+    for (EventType t : EventType.values()) {
+      name = when(ordinal.equalTo(t.ordinal()), lit(t.wire())).otherwise(name);
+    }
+    return name;
   }
 
   /**
@@ -400,10 +434,6 @@ public final class MomentTransforms {
                 .sorted(Comparator.comparing(EventType::wire))
                 .map(t -> when(bits.bitwiseAND(lit(1 << t.ordinal())).notEqual(0), lit(t.wire())))
                 .toArray(Column[]::new)));
-  }
-
-  private static Column dimension(String name, Column value) {
-    return struct(lit(name).as("dimension"), value.as("value"));
   }
 
   private static Column typeCount(String type) {
