@@ -1,7 +1,12 @@
 package io.clout.jobs.moments;
 
 import static io.clout.jobs.TestSpark.df;
+import static io.clout.jobs.score.Rounded.exactSum;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clout.common.config.CloutConfig;
@@ -11,6 +16,7 @@ import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +27,7 @@ class MomentTransformsTest {
   static final CloutConfig CONFIG =
       ConfigLoader.load(null, Map.of("scoring.model-version", "clout-1"), Map.of());
   static final LocalDate DAY = LocalDate.parse("2026-01-10");
+  static Dataset<Row> engagements;
   static Dataset<Row> events;
   static Dataset<Row> scores;
 
@@ -38,7 +45,7 @@ class MomentTransformsTest {
 
   @BeforeAll
   static void build() {
-    Dataset<Row> engagements =
+    engagements =
         df(
             Tables.ENGAGEMENTS.ddl(),
             e("1", "post", "B", null, "p1", "08:00"),
@@ -70,8 +77,7 @@ class MomentTransformsTest {
             e("41", "follow", "L3", "L1", null, "15:00"),
             e("42", "mention", "L3", "L2", null, "08:00"),
             e("43", "mention", "L2", "L3", null, "14:00"));
-    Dataset<Row> identities = df(Tables.IDENTITIES.ddl());
-    events = InteractionWindow.resolve(engagements, identities, DAY, CONFIG.scoring());
+    events = resolve(engagements);
     scores =
         df(
             "person_id STRING, score DOUBLE",
@@ -82,6 +88,11 @@ class MomentTransformsTest {
             "{\"person_id\":\"twitter:L3\",\"score\":13.0}",
             "{\"person_id\":\"twitter:I2\",\"score\":65.0}",
             "{\"person_id\":\"twitter:I3\",\"score\":90.0}");
+  }
+
+  private static Dataset<Row> resolve(Dataset<Row> engagements) {
+    return InteractionWindow.resolve(
+        engagements, df(Tables.IDENTITIES.ddl()), DAY, CONFIG.scoring());
   }
 
   private Dataset<Row> received(Dataset<Row> dayScores, CloutConfig config) {
@@ -261,5 +272,50 @@ class MomentTransformsTest {
         .filteredOn(r -> r.getAs("dimension").equals("hour_of_day") && r.getAs("value").equals("9"))
         .extracting(r -> r.<Long>getAs("engagements"))
         .containsExactly(6L);
+  }
+
+  @Test
+  void breakdownEqualsEachDimensionCountedOnItsOwn() {
+    // A second network beside the fixture's, with an engager who comes back at another hour.
+    Dataset<Row> received =
+        MomentTransforms.received(
+            resolve(
+                engagements.unionByName(
+                    df(
+                        Tables.ENGAGEMENTS.ddl(),
+                        facebook(e("50", "like", "L1", "B", "q1", "09:00")),
+                        facebook(e("51", "comment", "L1", "B", "q1", "17:00")),
+                        facebook(e("52", "share", "L2", "B", "q1", "17:30")),
+                        facebook(e("53", "mention", "B", "L2", null, "18:00"))))),
+            scores,
+            CONFIG.scoring());
+    Dataset<Row> expected =
+        counted(received, "network", col("network"))
+            .unionByName(counted(received, "engagement_type", col("type")))
+            .unionByName(counted(received, "hour_of_day", hour(col("occurred_at")).cast("string")));
+    Dataset<Row> actual = MomentTransforms.breakdown(received, DAY).drop("score_date");
+
+    assertThat(actual.exceptAll(expected).collectAsList()).isEmpty();
+    assertThat(expected.exceptAll(actual).collectAsList()).isEmpty();
+    // The day exercises what the breakdown's key encodes: a second network (facebook:B and
+    // facebook:L2 receive on it), and values whose engagers are fewer than their engagements.
+    assertThat(expected.where(col("value").equalTo("facebook")).count()).isEqualTo(2);
+    assertThat(expected.where(col("engagers").lt(col("engagements"))).count()).isPositive();
+  }
+
+  private static String facebook(String line) {
+    return line.replace("\"twitter\"", "\"facebook\"");
+  }
+
+  /** One dimension's breakdown the plain way: grouped by its value as a string. */
+  private static Dataset<Row> counted(Dataset<Row> received, String dimension, Column value) {
+    return received
+        .groupBy(
+            col("target_person").as("person_id"), lit(dimension).as("dimension"), value.as("value"))
+        .agg(
+            count(lit(1)).as("engagements"),
+            countDistinct("actor_person").as("engagers"),
+            exactSum(col("type_weight"), 9).as("weight"),
+            exactSum(col("type_weight").multiply(col("engager_score")), 9).as("weighted_by_score"));
   }
 }
