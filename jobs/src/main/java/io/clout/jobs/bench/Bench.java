@@ -539,6 +539,7 @@ public final class Bench {
             "spark.master",
             "spark.sql.shuffle.partitions",
             "spark.default.parallelism",
+            "spark.sql.files.maxPartitionBytes",
             "spark.databricks.delta.snapshotPartitions")) {
       conf.put(k, spark.conf().get(k, ""));
     }
