@@ -30,6 +30,7 @@ import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,10 +42,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * events and the day's scores: pure DataFrame transforms.
  */
 public final class MomentTransforms {
-  /** In {@link #breakdown}'s key, a type is this plus its ordinal; an hour is itself (0 to 23). */
+  /** In {@link #breakdown}'s key, a type's number is this plus its ordinal; an hour is itself. */
   private static final int TYPES = 100;
 
-  /** In {@link #breakdown}'s key, every network: its name is kept beside. */
+  /** In {@link #breakdown}'s key, the number every network shares: its name is a key of its own. */
   private static final int NETWORK = 200;
 
   private MomentTransforms() {}
@@ -354,10 +355,12 @@ public final class MomentTransforms {
 
   /**
    * Engagement received in the window, by network, by engagement type and by UTC hour of day: each
-   * received engagement counted once under each dimension, in one aggregation. It holds every
-   * (person, value, engager) of the window, three per engagement, so it is keyed by a number per
-   * dimension and value ({@link #TYPES}, {@link #NETWORK}) with only the network's name beside it,
-   * and the strings are put back on its result.
+   * received engagement counted once under each dimension, in one aggregation. That aggregation
+   * takes three rows per received engagement and keeps each (person, value, engager), so a value is
+   * a number there ({@link #TYPES}, {@link #NETWORK}; an hour is itself, 0 to 23) with only a
+   * network's name beside it, and the dimension's and value's strings are put back on its result.
+   * The window holds only the contract's types (ingest quarantines any other), so every row has a
+   * type's number.
    */
   public static Dataset<Row> breakdown(Dataset<Row> received, LocalDate day) {
     Column none = lit(null).cast("string");
@@ -397,12 +400,9 @@ public final class MomentTransforms {
             col("weighted_by_score"));
   }
 
+  /** The row's type as its number in {@link #breakdown}'s key. */
   private static Column typeCode() {
-    Column c = lit(null).cast("int");
-    for (EventType t : EventType.values()) {
-      c = when(col("type").equalTo(t.wire()), lit(TYPES + t.ordinal())).otherwise(c);
-    }
-    return c;
+    return ofType(t -> lit(TYPES + t.ordinal()), lit(null).cast("int"));
   }
 
   /** The wire name of the type with this ordinal. */
@@ -419,11 +419,16 @@ public final class MomentTransforms {
    * collect_set(type)} gives, as an aggregation Spark hashes (a set of strings makes it sort).
    */
   private static Column typeBits() {
-    Column bit = lit(0);
+    return bit_or(ofType(t -> lit(1 << t.ordinal()), lit(0)));
+  }
+
+  /** What {@code value} gives for the row's type, or {@code otherwise} when it is none of them. */
+  private static Column ofType(Function<EventType, Column> value, Column otherwise) {
+    Column c = otherwise;
     for (EventType t : EventType.values()) {
-      bit = when(col("type").equalTo(t.wire()), lit(1 << t.ordinal())).otherwise(bit);
+      c = when(col("type").equalTo(t.wire()), value.apply(t)).otherwise(c);
     }
-    return bit_or(bit);
+    return c;
   }
 
   /** The types whose bits are set ({@link #typeBits}), in name order. */
