@@ -7,6 +7,7 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.common.events.Reason;
 import io.clout.common.events.ValidationRules;
+import io.clout.jobs.Caches;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
 import io.clout.jobs.Reports;
@@ -87,7 +88,7 @@ public final class IngestJob {
     // Parsing is the costly step, so the parsed lines are cached and read by every step after it.
     // Duplicates are found from the keys alone; there are few of them, and once cached and
     // counted, their size lets Spark broadcast them into the join that marks them.
-    Dataset<Row> parsed = events.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> parsed = Caches.packed(events);
     Dataset<Row> duplicates =
         IngestTransforms.duplicateLines(parsed, earlierKeys)
             .persist(StorageLevel.MEMORY_AND_DISK());

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.clout.common.config.CloutConfig;
+import io.clout.jobs.Caches;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
 import io.clout.jobs.Reports;
@@ -69,8 +70,7 @@ public final class MomentsJob {
     }
     Dataset<Row> events = window.events();
     Dataset<Row> received =
-        MomentTransforms.received(events, dayScores, config.scoring())
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        Caches.packed(MomentTransforms.received(events, dayScores, config.scoring()));
     Dataset<Row> onPosts =
         MomentTransforms.onPosts(events, received).persist(StorageLevel.MEMORY_AND_DISK());
     try {

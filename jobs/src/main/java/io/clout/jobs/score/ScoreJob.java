@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.common.scoring.ScoringParams;
+import io.clout.jobs.Caches;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
 import io.clout.jobs.Reports;
@@ -130,8 +131,7 @@ public final class ScoreJob {
    */
   public static Computed compute(InteractionWindow window, Dataset<Row> previous, ScoringParams p) {
     LocalDate day = window.day();
-    Dataset<Row> edges =
-        InfluenceGraph.edges(window.events(), day, p).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> edges = Caches.packed(InfluenceGraph.edges(window.events(), day, p));
     long edgeCount = edges.count();
     Propagator.Settings settings =
         new Propagator.Settings(

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.scoring.ScoringParams;
+import io.clout.jobs.Caches;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Tables;
 import java.time.LocalDate;
@@ -21,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The interaction window of one scoring day, shared by score, moments and evaluate: the events of
@@ -74,8 +74,7 @@ public final class InteractionWindow implements AutoCloseable {
   /** The window of {@code day} over the given engagements and identities, cached. */
   public static InteractionWindow of(
       Dataset<Row> engagements, Dataset<Row> identities, LocalDate day, ScoringParams p) {
-    return new InteractionWindow(
-        day, resolve(engagements, identities, day, p).persist(StorageLevel.MEMORY_AND_DISK()));
+    return new InteractionWindow(day, Caches.packed(resolve(engagements, identities, day, p)));
   }
 
   public LocalDate day() {
