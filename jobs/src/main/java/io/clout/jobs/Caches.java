@@ -7,7 +7,11 @@ import org.apache.spark.storage.StorageLevel;
 
 /** How the jobs cache the large row sets every later stage of a run reads. */
 public final class Caches {
-  /** Spark reads it when a cache is declared, not when the cache is built. */
+  /**
+   * Spark plans a cache when it is declared, in a copy of the session (while the default {@code
+   * spark.sql.sources.bucketing.autoBucketedScan.enabled} holds), so the batches are built with
+   * this setting as it was then.
+   */
   private static final String COLUMN_COMPRESSION = "spark.sql.inMemoryColumnarStorage.compressed";
 
   private Caches() {}
@@ -18,11 +22,11 @@ public final class Caches {
    * sets: {@link SparkSessions}). Choosing the encodings gathers statistics on every value of every
    * column, and most of these strings are ids and texts with few repeats. At 9.56M lines the
    * window's cache was built in about two thirds of the time, in less memory, and each command in a
-   * JVM of its own used 3 to 12% less task time (docs/daily-performance.md, "Packed caches"). Each
-   * read decompresses the batches. The session's setting is switched for the moment of the
-   * declaration, so caches are declared from one thread, as the jobs do.
+   * JVM of its own used 3 to 12% less task time; in the bench's daily run only ingest gained
+   * (docs/daily-performance.md, "Packed caches"). Each read decompresses the batches. The session's
+   * setting is switched for the moment of the declaration, one declaration at a time.
    */
-  public static Dataset<Row> packed(Dataset<Row> rows) {
+  public static synchronized Dataset<Row> packed(Dataset<Row> rows) {
     RuntimeConfig conf = rows.sparkSession().conf();
     String before = conf.get(COLUMN_COMPRESSION);
     conf.set(COLUMN_COMPRESSION, "false");
