@@ -130,6 +130,35 @@ class RoundedTest {
         .hasMessageContaining("Cannot add exactly in units of 10^-9: 1.0E19 is too large");
   }
 
+  @Test
+  void exactSumAddsPastALongOfUnitsAndOverAWindow() {
+    // Each value within a long of units of 10^-9 (up to 9.1e18), of either sign: a group's total
+    // is far beyond a long, as the decimal sum was.
+    Dataset<Row> xs =
+        TestSpark.spark()
+            .range(30_000)
+            .selectExpr("id % 3 g", "(id % 7 - 2) * 1.3e9D + id * 0.000000001D x");
+    Map<Long, BigDecimal> sums = new TreeMap<>();
+    for (Row r : xs.collectAsList()) {
+      sums.merge(r.getLong(0), units(r.getDouble(1), 9), BigDecimal::add);
+    }
+    Map<Long, Double> expected = new TreeMap<>();
+    sums.forEach((g, u) -> expected.put(g, u.doubleValue() / 1e9));
+    assertThat(sums.values()).allMatch(u -> u.abs().compareTo(BigDecimal.valueOf(1e20)) > 0);
+    assertThat(sums(xs, col("x").asc(), Rounded.exactSum(col("x"), 9))).isEqualTo(expected);
+    assertThat(sums(xs, col("x").desc(), Rounded.exactSum(col("x"), 9))).isEqualTo(expected);
+    Map<Long, Double> windowed = new TreeMap<>();
+    for (Row r :
+        xs.select(
+                col("g"),
+                Rounded.exactSum(
+                    col("x"), 9, org.apache.spark.sql.expressions.Window.partitionBy("g")))
+            .collectAsList()) {
+      windowed.put(r.getLong(0), r.getDouble(1));
+    }
+    assertThat(windowed).isEqualTo(expected);
+  }
+
   /** {@link Rounded#units} of one value, in plain Java. */
   static BigDecimal units(double x, int scale) {
     double scaled = x * Math.pow(10, scale);
