@@ -49,10 +49,11 @@ public final class Rounded {
    * carries that into the ninth decimal. No rows, or only nulls, sum to null.
    *
    * <p>The units are added as three longs ({@link #parts}) and put together as a decimal once per
-   * group: the same whole number as the sum of {@link #units}, without a decimal addition per row
-   * (Spark adds a {@code decimal(38,0)} as a {@code BigDecimal}, which costs about as much again as
-   * the rest of a sum's aggregation). A part's sum cannot pass a long before a group has 2^30 rows;
-   * beyond that Spark's ANSI mode (its default) fails the query rather than sum wrongly.
+   * group: the same whole number as the sum of {@link #units}, without a {@code decimal(38,0)}
+   * addition per row, which Spark makes with a {@code BigDecimal} (the breakdown's aggregation at
+   * 9.56M lines: 46.1 task s against 70.7, with {@code SparkSessions}' two-level map off). A part's
+   * sum cannot pass a long before a group has 2^30 rows; beyond that Spark's ANSI mode (its
+   * default) fails the query rather than sum wrongly.
    */
   public static Column exactSum(Column value, int scale) {
     Column[] p = parts(value, scale);
