@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -31,6 +32,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -212,57 +214,31 @@ public final class MomentTransforms {
    * the other answered: engaged back with them at or after the first outreach.
    *
    * <p>Both directions of a pair, u -> v and v -> u, share one shuffle on the unordered pair (lo,
-   * hi), as in the graph's edges: each direction's first outreach is a window over the pair, each
-   * direction's rows are summed, and each outreach takes its answer from the other direction's row.
+   * hi), as in the graph's edges: each side's first outreach is a window over the pair, and one
+   * aggregation per pair sums both directions, each answered by the other side's rows.
    */
   public static Dataset<Row> outreach(
       Dataset<Row> personEvents, Dataset<Row> dayScores, LocalDate day) {
-    Column reaching = col("type").isin("comment", "reply", "mention");
+    Column fromLo = col("actor_person").equalTo(col("_lo"));
+    Column[] sums =
+        Stream.concat(
+                Arrays.stream(direction("_lo", fromLo, col("_lo_first"))),
+                Arrays.stream(direction("_hi", not(fromLo), col("_hi_first"))))
+            .toArray(Column[]::new);
     WindowSpec pair = Window.partitionBy("_lo", "_hi");
-    Dataset<Row> directions =
+    Dataset<Row> pairs =
         InteractionWindow.between(personEvents)
             .withColumn("_lo", least(col("actor_person"), col("target_person")))
             .withColumn("_hi", greatest(col("actor_person"), col("target_person")))
             .repartition(col("_lo"), col("_hi"))
-            // The other direction's first outreach, which this row may answer.
+            .withColumn("_lo_first", min(when(reaching(fromLo), col("occurred_at"))).over(pair))
             .withColumn(
-                "_reached_at",
-                otherSide(
-                    col("actor_person"),
-                    min(when(
-                            reaching.and(col("actor_person").equalTo(col("_lo"))),
-                            col("occurred_at")))
-                        .over(pair),
-                    min(when(
-                            reaching.and(col("actor_person").equalTo(col("_hi"))),
-                            col("occurred_at")))
-                        .over(pair)))
-            .groupBy(
-                col("_lo"),
-                col("_hi"),
-                col("actor_person").as("person_id"),
-                col("target_person").as("reached_id"))
-            .agg(
-                typeCount("comment"),
-                typeCount("reply"),
-                typeCount("mention"),
-                count(when(reaching, 1)).as("total"),
-                min(when(reaching, col("occurred_at"))).as("first_at"),
-                max(when(reaching, col("occurred_at"))).as("last_at"),
-                min(when(
-                        col("type")
-                            .notEqual("follow")
-                            .and(col("occurred_at").geq(col("_reached_at"))),
-                        col("occurred_at")))
-                    .as("_answers_at"));
-    // A pair has at most two rows here, one each way: the answer to u's outreach is v's row's.
-    Column answeredAt =
-        otherSide(
-            col("person_id"),
-            max(when(col("person_id").equalTo(col("_lo")), col("_answers_at"))).over(pair),
-            max(when(col("person_id").equalTo(col("_hi")), col("_answers_at"))).over(pair));
-    return directions
-        .withColumn("answered_at", answeredAt)
+                "_hi_first", min(when(reaching(not(fromLo)), col("occurred_at"))).over(pair))
+            .groupBy(col("_lo"), col("_hi"))
+            .agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length));
+    return pairs
+        .select(explode(array(side("_lo", "_hi"), side("_hi", "_lo"))).as("o"))
+        .select("o.*")
         .where(col("total").gt(0))
         // Scores hashed, as in received: the directions are not sorted by the person reached.
         .join(
@@ -286,12 +262,42 @@ public final class MomentTransforms {
             col("answered_at"));
   }
 
+  /** The outreach types, on the rows {@code from} selects. */
+  private static Column reaching(Column from) {
+    return from.and(col("type").isin("comment", "reply", "mention"));
+  }
+
   /**
-   * Of a pair's two values, one per direction, the one of the direction opposite to the row's: the
-   * value from hi when the row's person is lo, else the value from lo.
+   * One direction's sums over its pair's rows, named after its side ({@code _lo} or {@code _hi}):
+   * the outreach of the rows {@code from} selects, answered by the first of the other rows that is
+   * no follow and comes at or after {@code first}, this side's first outreach.
    */
-  private static Column otherSide(Column person, Column fromLo, Column fromHi) {
-    return when(person.equalTo(col("_lo")), fromHi).otherwise(fromLo);
+  private static Column[] direction(String name, Column from, Column first) {
+    Column t = col("occurred_at");
+    Column answers = not(from).and(col("type").notEqual("follow")).and(t.geq(first));
+    return new Column[] {
+      typeCount(from, "comment").as(name + "_comments"),
+      typeCount(from, "reply").as(name + "_replies"),
+      typeCount(from, "mention").as(name + "_mentions"),
+      count(when(reaching(from), 1)).as(name + "_total"),
+      min(when(reaching(from), t)).as(name + "_first_at"),
+      max(when(reaching(from), t)).as(name + "_last_at"),
+      min(when(answers, t)).as(name + "_answered_at")
+    };
+  }
+
+  /** A pair's {@link #direction} from {@code name}'s side to {@code other}'s, as one struct. */
+  private static Column side(String name, String other) {
+    return struct(
+        col(name).as("person_id"),
+        col(other).as("reached_id"),
+        col(name + "_comments").as("comments"),
+        col(name + "_replies").as("replies"),
+        col(name + "_mentions").as("mentions"),
+        col(name + "_total").as("total"),
+        col(name + "_first_at").as("first_at"),
+        col(name + "_last_at").as("last_at"),
+        col(name + "_answered_at").as("answered_at"));
   }
 
   /**
@@ -442,8 +448,11 @@ public final class MomentTransforms {
   }
 
   private static Column typeCount(String type) {
-    return sum(when(col("type").equalTo(type), 1).otherwise(0))
-        .cast("long")
-        .as(type.equals("reply") ? "replies" : type + "s");
+    return typeCount(lit(true), type).as(type.equals("reply") ? "replies" : type + "s");
+  }
+
+  /** How many of the rows {@code of} selects have the type. */
+  private static Column typeCount(Column of, String type) {
+    return sum(when(of.and(col("type").equalTo(type)), 1).otherwise(0)).cast("long");
   }
 }
