@@ -27,11 +27,11 @@ public final class SparkSessions {
     // Blocks cached serialized are compressed (LZ4): the large caches are (Caches.packed).
     s.put("spark.rdd.compress", "true");
     // Partial aggregations go straight to Spark's hash map, without first trying a small
-    // generated map of 65,536 groups: most of the jobs' groups have one row, so the small map is
-    // full at once and then costs memory and a probe per row. Spark generates it where keys and
-    // buffers are numbers or strings and no decimal is wider than 18 digits, as with
-    // Rounded.exactSum's long buffers (at 9.56M lines the breakdown's aggregation took 88.7 to
-    // 92.0 task s with it and 46.1 without).
+    // generated map of 65,536 groups, which Spark makes for keys and buffers of simple types unless
+    // a buffer is a decimal wider than 18 digits. Rounded.exactSum's buffers are longs, and where
+    // groups are mostly of one row the small map is full at once and then costs memory and a probe
+    // per row (at 9.56M lines the breakdown's aggregation took 88.7 to 92.0 task s with it and 46.1
+    // without).
     s.put("spark.sql.codegen.aggregate.map.twolevel.enabled", "false");
     return s;
   }

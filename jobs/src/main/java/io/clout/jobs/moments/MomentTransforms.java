@@ -31,6 +31,7 @@ import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
@@ -231,9 +232,13 @@ public final class MomentTransforms {
             .withColumn("_lo", least(col("actor_person"), col("target_person")))
             .withColumn("_hi", greatest(col("actor_person"), col("target_person")))
             .repartition(col("_lo"), col("_hi"))
-            .withColumn("_lo_first", min(when(reaching(fromLo), col("occurred_at"))).over(pair))
-            .withColumn(
-                "_hi_first", min(when(reaching(not(fromLo)), col("occurred_at"))).over(pair))
+            // Both in one select, so that one window operator computes them.
+            .withColumns(
+                Map.of(
+                    "_lo_first",
+                    min(when(reaching(fromLo), col("occurred_at"))).over(pair),
+                    "_hi_first",
+                    min(when(reaching(not(fromLo)), col("occurred_at"))).over(pair)))
             .groupBy(col("_lo"), col("_hi"))
             .agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length));
     return pairs

@@ -132,7 +132,7 @@ class RoundedTest {
 
   @Test
   void exactSumAddsPastALongOfUnitsAndOverAWindow() {
-    // Each value within a long of units of 10^-9 (up to 9.1e18), of either sign: a group's total
+    // Each value within a long of units of 10^-9 (up to 5.2e18), of either sign: a group's total
     // is far beyond a long, as the decimal sum was.
     Dataset<Row> xs =
         TestSpark.spark()
@@ -157,6 +157,10 @@ class RoundedTest {
       windowed.put(r.getLong(0), r.getDouble(1));
     }
     assertThat(windowed).isEqualTo(expected);
+    // Whole parts beyond a long in all fail the query rather than wrap around.
+    Dataset<Row> wholes = TestSpark.spark().range(3).selectExpr("4e18D x");
+    assertThatThrownBy(() -> wholes.agg(Rounded.exactSum(col("x"), 9)).first())
+        .hasMessageContaining("overflow");
   }
 
   /** {@link Rounded#units} of one value, in plain Java. */
