@@ -114,6 +114,7 @@ public final class Rounded {
     }
     Column scaled = value.multiply(Math.pow(10, scale));
     Column fits = functions.abs(scaled).lt(UNITS_LIMIT);
+    Column floor = functions.floor(value);
     Column whole =
         functions
             .when(
@@ -123,10 +124,8 @@ public final class Rounded {
                         functions.lit("Cannot add exactly in units of 10^-" + scale + ": "),
                         value.cast(DataTypes.StringType),
                         functions.lit(" is too large or not a number"))))
-            .otherwise(functions.floor(value));
-    Column fraction =
-        functions.floor(
-            value.minus(functions.floor(value)).multiply(Math.pow(10, scale)).plus(0.5));
+            .otherwise(floor);
+    Column fraction = functions.floor(value.minus(floor).multiply(Math.pow(10, scale)).plus(0.5));
     return new Column[] {
       fits, whole, functions.when(fits, functions.floor(scaled.plus(0.5))).otherwise(fraction)
     };

@@ -112,12 +112,7 @@ class RoundedTest {
         TestSpark.spark()
             .range(100_000)
             .selectExpr("id % 4 g", "(id * 0.6180339887498949D % 1D - 0.3D) * 1e6D x");
-    Map<Long, BigDecimal> sums = new TreeMap<>();
-    for (Row r : big.collectAsList()) {
-      sums.merge(r.getLong(0), units(r.getDouble(1), 15), BigDecimal::add);
-    }
-    Map<Long, Double> expected = new TreeMap<>();
-    sums.forEach((g, u) -> expected.put(g, u.doubleValue() / 1e15));
+    Map<Long, Double> expected = unitSums(big, 15);
     assertThat(sums(big, col("x").asc(), functions.sum("x")))
         .as("a plain sum depends on the order")
         .isNotEqualTo(sums(big, col("x").desc(), functions.sum("x")));
@@ -138,13 +133,9 @@ class RoundedTest {
         TestSpark.spark()
             .range(30_000)
             .selectExpr("id % 3 g", "(id % 7 - 2) * 1.3e9D + id * 0.000000001D x");
-    Map<Long, BigDecimal> sums = new TreeMap<>();
-    for (Row r : xs.collectAsList()) {
-      sums.merge(r.getLong(0), units(r.getDouble(1), 9), BigDecimal::add);
-    }
-    Map<Long, Double> expected = new TreeMap<>();
-    sums.forEach((g, u) -> expected.put(g, u.doubleValue() / 1e9));
-    assertThat(sums.values()).allMatch(u -> u.abs().compareTo(BigDecimal.valueOf(1e20)) > 0);
+    Map<Long, Double> expected = unitSums(xs, 9);
+    // Beyond 1e20 units each.
+    assertThat(expected.values()).allMatch(v -> Math.abs(v) > 1e11);
     assertThat(sums(xs, col("x").asc(), Rounded.exactSum(col("x"), 9))).isEqualTo(expected);
     assertThat(sums(xs, col("x").desc(), Rounded.exactSum(col("x"), 9))).isEqualTo(expected);
     Map<Long, Double> windowed = new TreeMap<>();
@@ -161,6 +152,17 @@ class RoundedTest {
     Dataset<Row> wholes = TestSpark.spark().range(3).selectExpr("4e18D x");
     assertThatThrownBy(() -> wholes.agg(Rounded.exactSum(col("x"), 9)).first())
         .hasMessageContaining("overflow");
+  }
+
+  /** Each group's (g) sum of {@link #units} of x, in plain Java, as the nearest double. */
+  private static Map<Long, Double> unitSums(Dataset<Row> xs, int scale) {
+    Map<Long, BigDecimal> sums = new TreeMap<>();
+    for (Row r : xs.select("g", "x").collectAsList()) {
+      sums.merge(r.getLong(0), units(r.getDouble(1), scale), BigDecimal::add);
+    }
+    Map<Long, Double> out = new TreeMap<>();
+    sums.forEach((g, u) -> out.put(g, u.doubleValue() / Math.pow(10, scale)));
+    return out;
   }
 
   /** {@link Rounded#units} of one value, in plain Java. */
