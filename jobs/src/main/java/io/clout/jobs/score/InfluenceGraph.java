@@ -2,8 +2,9 @@ package io.clout.jobs.score;
 
 import static io.clout.jobs.score.Rounded.bround;
 import static io.clout.jobs.score.Rounded.exactSum;
-import static io.clout.jobs.score.Rounded.fromUnits;
-import static io.clout.jobs.score.Rounded.units;
+import static io.clout.jobs.score.Rounded.ofParts;
+import static io.clout.jobs.score.Rounded.parts;
+import static io.clout.jobs.score.Rounded.sumParts;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -25,6 +26,9 @@ import static org.apache.spark.sql.functions.when;
 import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,12 +59,19 @@ public final class InfluenceGraph {
     Column weight = InteractionWindow.typeWeight(p);
     Dataset<Row> pairs =
         between
-            .groupBy(lo.as("_lo"), hi.as("_hi"), col("event_date"), col("age_days"))
+            .select(
+                lo.as("_lo"),
+                hi.as("_hi"),
+                col("event_date"),
+                col("age_days"),
+                when(fromLo, weight).as("_w_lo"),
+                when(not(fromLo), weight).as("_w_hi"))
+            // One shuffle by pair serves both sums (a shuffle by day would need a second).
+            .repartition(col("_lo"), col("_hi"))
+            .groupBy("_lo", "_hi", "event_date", "age_days")
             // Summed exactly (Rounded.exactSum): a sum of doubles depends on the order Spark adds
             // them in, and a rerun must give the same bits.
-            .agg(
-                exactSum(when(fromLo, weight), 15).as("_s_lo"),
-                exactSum(when(not(fromLo), weight), 15).as("_s_hi"))
+            .agg(exactSum(col("_w_lo"), 15).as("_s_lo"), exactSum(col("_w_hi"), 15).as("_s_hi"))
             .groupBy("_lo", "_hi")
             .agg(
                 bround(exactSum(saturated(col("_s_lo"), p), 15), 12).as("_a_lo"),
@@ -144,10 +155,11 @@ public final class InfluenceGraph {
    */
   public static Dataset<Row> nodes(Dataset<Row> personEvents, Dataset<Row> edges, LocalDate day) {
     Column today = col("event_date").equalTo(lit(day.toString()).cast("date"));
-    // Weights given and received as units of 10^-15 (Rounded.units; an edge's weight is at most
-    // the per-day cap times the window's days): summed exactly, so a person's totals are the same
-    // whatever order their thousands of edges are added in, and rounded to 9 decimals after.
-    Column noUnits = lit(null).cast("decimal(38,0)");
+    // Weights given and received as units of 10^-15, each as Rounded's three longs (an edge's
+    // weight is at most the per-day cap times the window's days): summed exactly, so a person's
+    // totals are the same whatever order their thousands of edges are added in, and rounded to 9
+    // decimals after.
+    Column none = lit(null).cast("double");
     Dataset<Row> roles =
         personEvents
             .select(
@@ -170,56 +182,74 @@ public final class InfluenceGraph {
                     .as("r"))
             .where(col("r.person_id").isNotNull())
             .select(
-                col("r.person_id").as("person_id"),
-                col("network"),
-                col("r.acted").as("acted"),
-                col("r.post").cast("int").as("post"),
-                col("r.engaged").as("engaged"),
-                noUnits.as("given"),
-                noUnits.as("received"),
-                lit(null).cast("int").as("engager"));
+                columns(
+                    col("r.person_id").as("person_id"),
+                    col("network"),
+                    col("r.acted").as("acted"),
+                    col("r.post").cast("int").as("post"),
+                    col("r.engaged").as("engaged"),
+                    lit(null).cast("int").as("engager"),
+                    parts(none, 15, "given"),
+                    parts(none, 15, "received")));
     // A person's edges in: (src, dst) is unique in edges, so counting them counts engagers.
     Dataset<Row> edgeRoles =
         edges
             .select(
-                col("src").as("person_id"),
-                units(col("b"), 15).as("given"),
-                noUnits.as("received"),
-                lit(null).cast("int").as("engager"))
+                columns(
+                    col("src").as("person_id"),
+                    lit(null).cast("int").as("engager"),
+                    parts(col("b"), 15, "given"),
+                    parts(none, 15, "received")))
             .unionByName(
                 edges.select(
-                    col("dst").as("person_id"),
-                    noUnits.as("given"),
-                    units(col("c"), 15).as("received"),
-                    lit(1).as("engager")))
-            .select(
-                col("person_id"),
-                lit(null).cast("string").as("network"),
-                lit(false).as("acted"),
-                lit(0).as("post"),
-                lit(false).as("engaged"),
-                col("given"),
-                col("received"),
-                col("engager"));
+                    columns(
+                        col("dst").as("person_id"),
+                        lit(1).as("engager"),
+                        parts(none, 15, "given"),
+                        parts(col("c"), 15, "received"))))
+            .withColumns(
+                Map.of(
+                    "network", lit(null).cast("string"),
+                    "acted", lit(false),
+                    "post", lit(0),
+                    "engaged", lit(false)));
     return roles
         .unionByName(edgeRoles)
         .groupBy("person_id", "network")
         .agg(
             max("acted").as("acted"),
-            sum("post").as("posts"),
-            max("engaged").as("engaged"),
-            sum("given").as("given"),
-            sum("received").as("received"),
-            count("engager").as("engagers"))
+            columns(
+                sum("post").as("posts"),
+                max("engaged").as("engaged"),
+                count("engager").as("engagers"),
+                sumParts("given"),
+                sumParts("received")))
         .groupBy("person_id")
         .agg(
             sort_array(collect_list("network")).as("networks"),
-            max("acted").as("acted_today"),
-            max("engaged").as("engaged_today"),
-            sum("posts").as("posts"),
-            bround(coalesce(fromUnits(sum("given"), 15), lit(0.0)), 9).as("given_weight"),
-            bround(coalesce(fromUnits(sum("received"), 15), lit(0.0)), 9).as("received_weight"),
-            sum("engagers").as("engagers"));
+            columns(
+                max("acted").as("acted_today"),
+                max("engaged").as("engaged_today"),
+                sum("posts").as("posts"),
+                sum("engagers").as("engagers"),
+                sumParts("given"),
+                sumParts("received")))
+        .select(
+            col("person_id"),
+            col("networks"),
+            col("acted_today"),
+            col("engaged_today"),
+            col("posts"),
+            bround(coalesce(ofParts("given", 15), lit(0.0)), 9).as("given_weight"),
+            bround(coalesce(ofParts("received", 15), lit(0.0)), 9).as("received_weight"),
+            col("engagers"));
+  }
+
+  /** Columns and arrays of columns ({@link Rounded#parts}), as one array in order. */
+  private static Column[] columns(Object... items) {
+    return Arrays.stream(items)
+        .flatMap(x -> x instanceof Column[] a ? Arrays.stream(a) : Stream.of((Column) x))
+        .toArray(Column[]::new);
   }
 
   /** What one event adds to one of its two people ({@link #nodes}). */

@@ -12,17 +12,17 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Rounding and order-independent sums of double columns. {@link #bround} gives {@code
  * functions.bround}'s bits through {@link Rounding}: Spark's own prints and parses each double's
- * decimal text, a tenth of the score stage's CPU. {@link #exactSum} adds doubles as decimals, so a
- * sum does not change with the order Spark adds the rows in.
+ * decimal text, a tenth of the score stage's CPU. {@link #exactSum} adds doubles as whole numbers,
+ * so a sum does not change with the order Spark adds the rows in.
  */
 public final class Rounded {
   /**
-   * Below a long's 2^63, with room for the rounding: {@link #units} takes a value's units as a long
+   * Below a long's 2^63, with room for the rounding: {@link #split} takes a value's units as a long
    * below it, and its whole part as a long below it otherwise.
    */
   private static final double UNITS_LIMIT = 9.2e18;
 
-  /** What {@link #units} are added as: whole numbers up to 10^38. */
+  /** What the parts' sums are put together as: whole numbers up to 10^38. */
   private static final String UNITS = "decimal(38,0)";
 
   /** Where {@link #parts} splits a number of units: a long's high part is then within 2^33. */
@@ -43,18 +43,18 @@ public final class Rounded {
 
   /**
    * The sum of a double column's values, each first rounded (half up) to {@code scale} decimals and
-   * added as whole units of 10^-scale ({@link #units}): the same whatever order Spark adds the rows
-   * in, and the nearest double to the decimal sum while each value stays within 2^53 units. A plain
-   * sum of doubles differs in its last bits with the order, and a group of thousands of rows
-   * carries that into the ninth decimal. No rows, or only nulls, sum to null.
+   * added as whole units of 10^-scale: the same whatever order Spark adds the rows in, and the
+   * nearest double to the decimal sum while each value stays within 2^53 units. A plain sum of
+   * doubles differs in its last bits with the order, and a group of thousands of rows carries that
+   * into the ninth decimal. No rows, or only nulls, sum to null.
    *
    * <p>The units are added as three longs ({@link #parts}) and put together as a decimal once per
-   * group: the same whole number as the sum of {@link #units}, without a {@code decimal(38,0)}
-   * addition per row, which Spark makes with a {@code BigDecimal} (the breakdown's aggregation at
-   * 9.56M lines: 46.1 task s against 70.7, with {@code SparkSessions}' two-level map off). The high
-   * and low parts' sums fit a long up to 2^30 rows in a group, and the whole parts' while the
-   * group's whole parts add up to less than 2^63 (9.2e18, the bound each value already has); beyond
-   * either, Spark's ANSI mode (its default) fails the query rather than sum wrongly.
+   * group, without a {@code decimal(38,0)} addition per row, which Spark makes with a {@code
+   * BigDecimal} (the breakdown's aggregation at 9.56M lines: 46.1 task s against 70.7, with {@code
+   * SparkSessions}' two-level map off). The high and low parts' sums fit a long up to 2^30 rows in
+   * a group, and the whole parts' while the group's whole parts add up to less than 2^63 (9.2e18,
+   * the bound each value already has); beyond either, Spark's ANSI mode (its default) fails the
+   * query rather than sum wrongly.
    */
   public static Column exactSum(Column value, int scale) {
     Column[] p = parts(value, scale);
@@ -72,28 +72,44 @@ public final class Rounded {
   }
 
   /**
-   * A double as a whole number of 10^-scale units (half up), a decimal that sums exactly and in any
-   * order. Up to 2^53 units a value is exact; beyond, it is the same whatever the order. Where the
-   * units would pass a long's range, the whole part and the fraction's units are taken apart and
-   * put together as a decimal, so a value fails the query (with this message rather than sum a
-   * wrong number) only from 9.2e18 on, or when it is NaN or infinite.
-   *
-   * @param scale 0 to 18: a fraction's units must fit a long, and a whole part below 9.2e18 times
-   *     10^18 fits {@code decimal(38,0)}
+   * {@link #exactSum} over groups of groups, in three steps: each row's value as its three longs,
+   * named {@code name_0} to {@code name_2}; {@link #sumParts} at each grouping; and {@link
+   * #ofParts} for the double, the same as {@link #exactSum} over all the rows gives.
    */
-  public static Column units(Column value, int scale) {
-    Column[] s = split(value, scale);
-    return functions
-        .when(s[0], s[2])
-        .otherwise(s[1].cast(UNITS).multiply(tenTo(scale)).plus(s[2].cast(UNITS)))
-        .cast(UNITS);
+  public static Column[] parts(Column value, int scale, String name) {
+    Column[] p = parts(value, scale);
+    for (int i = 0; i < p.length; i++) {
+      p[i] = p[i].as(name + "_" + i);
+    }
+    return p;
+  }
+
+  /** The sums of the parts {@code name_0} to {@code name_2} ({@link #parts}), named the same. */
+  public static Column[] sumParts(String name) {
+    Column[] sums = new Column[3];
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] = functions.sum(name + "_" + i).as(name + "_" + i);
+    }
+    return sums;
+  }
+
+  /** The summed parts {@code name_0} to {@code name_2} as the double {@link #exactSum} gives. */
+  public static Column ofParts(String name, int scale) {
+    return fromParts(
+        functions.col(name + "_0"), functions.col(name + "_1"), functions.col(name + "_2"), scale);
   }
 
   /**
-   * {@link #units} as three longs, whole × 10^scale + high × 2^30 + low: a value within a long of
-   * units has no whole part here and its units split at bit 30 (low 0 to 2^30 - 1, high the rest
-   * rounded down, within 2^33); beyond, the whole part is apart (below 9.2e18) and the fraction's
-   * units split the same way.
+   * A double's whole number of 10^-scale units (half up) as three longs, whole × 10^scale + high ×
+   * 2^30 + low, that sum exactly and in any order. Up to 2^53 units a value is exact; beyond, it is
+   * the same whatever the order. A value within a long of units has no whole part here and its
+   * units split at bit 30 (low 0 to 2^30 - 1, high the rest rounded down, within 2^33); beyond, the
+   * whole part is apart and the fraction's units split the same way. A value fails the query (with
+   * {@link #split}'s message rather than sum a wrong number) only from 9.2e18 on, or when it is NaN
+   * or infinite.
+   *
+   * @param scale 0 to 18: a fraction's units must fit a long, and a whole part below 9.2e18 times
+   *     10^18 fits {@code decimal(38,0)}
    */
   private static Column[] parts(Column value, int scale) {
     Column[] s = split(value, scale);
@@ -133,21 +149,12 @@ public final class Rounded {
 
   /** Sums of {@link #parts} as the nearest double to their units' sum. */
   private static Column fromParts(Column whole, Column high, Column low, int scale) {
-    return fromUnits(
-        whole
-            .cast(UNITS)
-            .multiply(tenTo(scale))
-            .plus(high.cast(UNITS).multiply(functions.lit(BigDecimal.valueOf(1L << LOW_BITS))))
-            .plus(low.cast(UNITS)),
-        scale);
-  }
-
-  private static Column tenTo(int scale) {
-    return functions.lit(BigDecimal.TEN.pow(scale));
-  }
-
-  /** A number of 10^-scale units ({@link #units}) back to the nearest double. */
-  public static Column fromUnits(Column units, int scale) {
-    return units.cast(DataTypes.DoubleType).divide(Math.pow(10, scale));
+    return whole
+        .cast(UNITS)
+        .multiply(functions.lit(BigDecimal.TEN.pow(scale)))
+        .plus(high.cast(UNITS).multiply(functions.lit(BigDecimal.valueOf(1L << LOW_BITS))))
+        .plus(low.cast(UNITS))
+        .cast(DataTypes.DoubleType)
+        .divide(Math.pow(10, scale));
   }
 }

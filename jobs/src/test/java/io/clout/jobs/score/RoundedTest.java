@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -119,7 +120,7 @@ class RoundedTest {
     assertThat(sums(big, col("x").asc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
     assertThat(sums(big, col("x").desc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
     // At 10^-19 a fraction's units pass a long.
-    assertThatThrownBy(() -> Rounded.units(col("x"), 19)).hasMessageContaining("0 to 18");
+    assertThatThrownBy(() -> Rounded.exactSum(col("x"), 19)).hasMessageContaining("0 to 18");
     Dataset<Row> huge = TestSpark.spark().range(1).selectExpr("1e19D x");
     assertThatThrownBy(() -> huge.agg(Rounded.exactSum(col("x"), 9)).first())
         .hasMessageContaining("Cannot add exactly in units of 10^-9: 1.0E19 is too large");
@@ -148,6 +149,21 @@ class RoundedTest {
       windowed.put(r.getLong(0), r.getDouble(1));
     }
     assertThat(windowed).isEqualTo(expected);
+    // Over two levels of grouping, the parts summed per (g, h) and then per g give the same.
+    Map<Long, Double> twoLevels = new TreeMap<>();
+    Column[] parts = Rounded.parts(col("x"), 9, "x");
+    Column[] sums = Rounded.sumParts("x");
+    for (Row r :
+        xs.select(col("g"), col("x").cast("long").mod(5).as("h"), parts[0], parts[1], parts[2])
+            .groupBy("g", "h")
+            .agg(sums[0], sums[1], sums[2])
+            .groupBy("g")
+            .agg(sums[0], sums[1], sums[2])
+            .select(col("g"), Rounded.ofParts("x", 9))
+            .collectAsList()) {
+      twoLevels.put(r.getLong(0), r.getDouble(1));
+    }
+    assertThat(twoLevels).isEqualTo(expected);
     // Whole parts beyond a long in all fail the query rather than wrap around.
     Dataset<Row> wholes = TestSpark.spark().range(3).selectExpr("4e18D x");
     assertThatThrownBy(() -> wholes.agg(Rounded.exactSum(col("x"), 9)).first())
