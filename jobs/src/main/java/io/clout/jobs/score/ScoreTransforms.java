@@ -407,7 +407,7 @@ public final class ScoreTransforms {
    * The top {@code drivers-per-person} rows per person and kind by value, with their share of the
    * person's total of that kind.
    */
-  private static Dataset<Row> top(Dataset<Row> rows, ScoringParams p) {
+  static Dataset<Row> top(Dataset<Row> rows, ScoringParams p) {
     // One sort serves both: the total runs over the whole ordered partition, so it also adds up
     // in the same order on every run.
     WindowSpec byValue =

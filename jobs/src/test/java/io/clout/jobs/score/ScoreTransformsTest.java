@@ -220,6 +220,57 @@ class ScoreTransformsTest {
   }
 
   @Test
+  void topKeepsTheHighestDriversOfEachKindTiesByIdWithTheirShareOfAllOfThem() {
+    ScoringParams two =
+        ConfigLoader.load(
+                null,
+                Map.of("scoring.model-version", "clout-1", "scoring.drivers-per-person", "2"),
+                Map.of())
+            .scoring();
+    Dataset<Row> drivers =
+        df(
+            "person_id STRING, kind STRING, driver_id STRING, value DOUBLE",
+            driver("A", "engager", "e3", 0.3),
+            driver("A", "engager", "e1", 0.5),
+            driver("A", "engager", "e2", 0.3),
+            driver("A", "engager", "e0", 0.1),
+            driver("A", "post", "p2", 0.4),
+            driver("A", "post", "p0", 0.1),
+            driver("A", "post", "p1", 0.4),
+            // Nothing passed: no share.
+            driver("B", "engager", "e9", 0.0));
+    List<String> got =
+        ScoreTransforms.top(drivers, two).collectAsList().stream()
+            .map(
+                r ->
+                    String.join(
+                        " ",
+                        r.<String>getAs("person_id"),
+                        r.<String>getAs("kind"),
+                        String.valueOf(r.<Integer>getAs("position")),
+                        r.<String>getAs("driver_id"),
+                        String.valueOf(r.<Double>getAs("value")),
+                        r.<String>getAs("unit"),
+                        String.valueOf(r.<Double>getAs("share"))))
+            .toList();
+    // Two of each kind, highest first, ties by driver id; each share is of all the kind's drivers
+    // (1.2 for A's engagers, 0.9 for its posts), to nine decimals.
+    assertThat(got)
+        .containsExactlyInAnyOrder(
+            "A engager 1 e1 0.5 rank " + Rounding.halfEven(0.5 / 1.2, 9),
+            "A engager 2 e2 0.3 rank " + Rounding.halfEven(0.3 / 1.2, 9),
+            "A post 1 p1 0.4 rank " + Rounding.halfEven(0.4 / 0.9, 9),
+            "A post 2 p2 0.4 rank " + Rounding.halfEven(0.4 / 0.9, 9),
+            "B engager 1 e9 0.0 rank null");
+  }
+
+  private static String driver(String person, String kind, String id, double value) {
+    return String.format(
+        "{\"person_id\":\"%s\",\"kind\":\"%s\",\"driver_id\":\"%s\",\"value\":%s}",
+        person, kind, id, value);
+  }
+
+  @Test
   void weightReceivedIsTheSameInEveryEdgeOrder() {
     // 100,000 engagers of B: a plain sum of their weights depends on the order in its ninth
     // decimal.
