@@ -27,8 +27,6 @@ import io.clout.common.scoring.ScoringParams;
 import io.clout.jobs.window.InteractionWindow;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -159,6 +157,7 @@ public final class InfluenceGraph {
     // weight is at most the per-day cap times the window's days): summed exactly, so a person's
     // totals are the same whatever order their thousands of edges are added in, and rounded to 9
     // decimals after.
+    int scale = 15;
     Column none = lit(null).cast("double");
     Dataset<Row> roles =
         personEvents
@@ -183,55 +182,59 @@ public final class InfluenceGraph {
             .where(col("r.person_id").isNotNull())
             .select(
                 columns(
-                    col("r.person_id").as("person_id"),
-                    col("network"),
-                    col("r.acted").as("acted"),
-                    col("r.post").cast("int").as("post"),
-                    col("r.engaged").as("engaged"),
-                    lit(null).cast("int").as("engager"),
-                    parts(none, 15, "given"),
-                    parts(none, 15, "received")));
+                    new Column[] {
+                      col("r.person_id").as("person_id"),
+                      col("network"),
+                      col("r.acted").as("acted"),
+                      col("r.post").cast("int").as("post"),
+                      col("r.engaged").as("engaged"),
+                      lit(null).cast("int").as("engager")
+                    },
+                    parts(none, scale, "given"),
+                    parts(none, scale, "received")));
     // A person's edges in: (src, dst) is unique in edges, so counting them counts engagers.
     Dataset<Row> edgeRoles =
         edges
             .select(
                 columns(
-                    col("src").as("person_id"),
-                    lit(null).cast("int").as("engager"),
-                    parts(col("b"), 15, "given"),
-                    parts(none, 15, "received")))
+                    new Column[] {col("src").as("person_id"), lit(null).cast("int").as("engager")},
+                    parts(col("b"), scale, "given"),
+                    parts(none, scale, "received")))
             .unionByName(
                 edges.select(
                     columns(
-                        col("dst").as("person_id"),
-                        lit(1).as("engager"),
-                        parts(none, 15, "given"),
-                        parts(col("c"), 15, "received"))))
-            .withColumns(
-                Map.of(
-                    "network", lit(null).cast("string"),
-                    "acted", lit(false),
-                    "post", lit(0),
-                    "engaged", lit(false)));
+                        new Column[] {col("dst").as("person_id"), lit(1).as("engager")},
+                        parts(none, scale, "given"),
+                        parts(col("c"), scale, "received"))))
+            .select(
+                col("*"),
+                lit(null).cast("string").as("network"),
+                lit(false).as("acted"),
+                lit(0).as("post"),
+                lit(false).as("engaged"));
     return roles
         .unionByName(edgeRoles)
         .groupBy("person_id", "network")
         .agg(
             max("acted").as("acted"),
             columns(
-                sum("post").as("posts"),
-                max("engaged").as("engaged"),
-                count("engager").as("engagers"),
+                new Column[] {
+                  sum("post").as("posts"),
+                  max("engaged").as("engaged"),
+                  count("engager").as("engagers")
+                },
                 sumParts("given"),
                 sumParts("received")))
         .groupBy("person_id")
         .agg(
             sort_array(collect_list("network")).as("networks"),
             columns(
-                max("acted").as("acted_today"),
-                max("engaged").as("engaged_today"),
-                sum("posts").as("posts"),
-                sum("engagers").as("engagers"),
+                new Column[] {
+                  max("acted").as("acted_today"),
+                  max("engaged").as("engaged_today"),
+                  sum("posts").as("posts"),
+                  sum("engagers").as("engagers")
+                },
                 sumParts("given"),
                 sumParts("received")))
         .select(
@@ -240,16 +243,14 @@ public final class InfluenceGraph {
             col("acted_today"),
             col("engaged_today"),
             col("posts"),
-            bround(coalesce(ofParts("given", 15), lit(0.0)), 9).as("given_weight"),
-            bround(coalesce(ofParts("received", 15), lit(0.0)), 9).as("received_weight"),
+            bround(coalesce(ofParts("given", scale), lit(0.0)), 9).as("given_weight"),
+            bround(coalesce(ofParts("received", scale), lit(0.0)), 9).as("received_weight"),
             col("engagers"));
   }
 
-  /** Columns and arrays of columns ({@link Rounded#parts}), as one array in order. */
-  private static Column[] columns(Object... items) {
-    return Arrays.stream(items)
-        .flatMap(x -> x instanceof Column[] a ? Arrays.stream(a) : Stream.of((Column) x))
-        .toArray(Column[]::new);
+  /** The arrays' columns, in order (with {@link Rounded#parts} and {@link Rounded#sumParts}). */
+  private static Column[] columns(Column[]... groups) {
+    return Arrays.stream(groups).flatMap(Arrays::stream).toArray(Column[]::new);
   }
 
   /** What one event adds to one of its two people ({@link #nodes}). */

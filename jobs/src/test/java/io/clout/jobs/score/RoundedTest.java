@@ -119,6 +119,7 @@ class RoundedTest {
         .isNotEqualTo(sums(big, col("x").desc(), functions.sum("x")));
     assertThat(sums(big, col("x").asc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
     assertThat(sums(big, col("x").desc(), Rounded.exactSum(col("x"), 15))).isEqualTo(expected);
+    assertThat(twoLevelSums(big, 15)).isEqualTo(expected);
     // At 10^-19 a fraction's units pass a long.
     assertThatThrownBy(() -> Rounded.exactSum(col("x"), 19)).hasMessageContaining("0 to 18");
     Dataset<Row> huge = TestSpark.spark().range(1).selectExpr("1e19D x");
@@ -149,21 +150,7 @@ class RoundedTest {
       windowed.put(r.getLong(0), r.getDouble(1));
     }
     assertThat(windowed).isEqualTo(expected);
-    // Over two levels of grouping, the parts summed per (g, h) and then per g give the same.
-    Map<Long, Double> twoLevels = new TreeMap<>();
-    Column[] parts = Rounded.parts(col("x"), 9, "x");
-    Column[] sums = Rounded.sumParts("x");
-    for (Row r :
-        xs.select(col("g"), col("x").cast("long").mod(5).as("h"), parts[0], parts[1], parts[2])
-            .groupBy("g", "h")
-            .agg(sums[0], sums[1], sums[2])
-            .groupBy("g")
-            .agg(sums[0], sums[1], sums[2])
-            .select(col("g"), Rounded.ofParts("x", 9))
-            .collectAsList()) {
-      twoLevels.put(r.getLong(0), r.getDouble(1));
-    }
-    assertThat(twoLevels).isEqualTo(expected);
+    assertThat(twoLevelSums(xs, 9)).isEqualTo(expected);
     // Whole parts beyond a long in all fail the query rather than wrap around.
     Dataset<Row> wholes = TestSpark.spark().range(3).selectExpr("4e18D x");
     assertThatThrownBy(() -> wholes.agg(Rounded.exactSum(col("x"), 9)).first())
@@ -181,7 +168,28 @@ class RoundedTest {
     return out;
   }
 
-  /** {@link Rounded#units} of one value, in plain Java. */
+  /**
+   * Each group's (g) exact sum over two levels of grouping: {@link Rounded#parts} summed per (g, h)
+   * and then per g.
+   */
+  private static Map<Long, Double> twoLevelSums(Dataset<Row> xs, int scale) {
+    Column[] parts = Rounded.parts(col("x"), scale, "x");
+    Column[] sums = Rounded.sumParts("x");
+    Map<Long, Double> out = new TreeMap<>();
+    for (Row r :
+        xs.select(col("g"), col("x").cast("long").mod(5).as("h"), parts[0], parts[1], parts[2])
+            .groupBy("g", "h")
+            .agg(sums[0], sums[1], sums[2])
+            .groupBy("g")
+            .agg(sums[0], sums[1], sums[2])
+            .select(col("g"), Rounded.ofParts("x", scale))
+            .collectAsList()) {
+      out.put(r.getLong(0), r.getDouble(1));
+    }
+    return out;
+  }
+
+  /** A value's 10^-scale units, as {@link Rounded#exactSum} takes them, in plain Java. */
   static BigDecimal units(double x, int scale) {
     double scaled = x * Math.pow(10, scale);
     if (Math.abs(scaled) < 9.2e18) {
@@ -194,11 +202,10 @@ class RoundedTest {
   }
 
   /** Each group's sum with the rows added in {@code order}: one partition, sorted. */
-  private static Map<Long, Double> sums(
-      Dataset<Row> xs, org.apache.spark.sql.Column order, org.apache.spark.sql.Column sum) {
+  private static Map<Long, Double> sums(Dataset<Row> xs, Column order, Column sum) {
     Map<Long, Double> out = new TreeMap<>();
     for (Row r :
-        // Checkpointed: Spark drops a sort that only an aggregate of decimal sums reads.
+        // Checkpointed: Spark drops a sort that only an aggregate reads.
         xs.repartition(1)
             .sortWithinPartitions(order)
             .localCheckpoint()

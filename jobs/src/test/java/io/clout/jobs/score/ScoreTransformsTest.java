@@ -281,7 +281,7 @@ class ScoreTransformsTest {
                 "id",
                 "concat('s', id) src",
                 "'B' dst",
-                "(id * 0.6180339887498949D % 1D) * 1.7D b",
+                "(id * 0.6180339887498949D % 1D) * 0.9D b",
                 "(id * 0.6180339887498949D % 1D) * 1.7D c");
     List<Dataset<Row>> orders = inTwoOrders(many);
     Dataset<Row> byId = orders.get(0);
@@ -294,13 +294,20 @@ class ScoreTransformsTest {
       exact = exact.add(new BigDecimal(r.getDouble(0)));
     }
     double expected = exact.setScale(9, RoundingMode.HALF_EVEN).doubleValue();
+    double given7 = Rounding.halfEven(many.where("id = 7").first().<Double>getAs("b"), 9);
     for (Dataset<Row> edgesInOrder : List.of(byId, byHash)) {
-      Row b =
-          InfluenceGraph.nodes(events.limit(0), edgesInOrder, DAY)
-              .where(functions.col("person_id").equalTo("B"))
-              .first();
-      assertThat(b.<Double>getAs("received_weight")).isEqualTo(expected);
-      assertThat(b.<Long>getAs("engagers")).isEqualTo(100_000L);
+      Map<String, Row> nodes = new HashMap<>();
+      InfluenceGraph.nodes(events.limit(0), edgesInOrder, DAY)
+          .where(functions.col("person_id").isin("B", "s7"))
+          .collectAsList()
+          .forEach(r -> nodes.put(r.getAs("person_id"), r));
+      // B receives from everyone and gives nothing; s7 gives its one edge's b and receives nothing.
+      assertThat(nodes.get("B").<Double>getAs("received_weight")).isEqualTo(expected);
+      assertThat(nodes.get("B").<Double>getAs("given_weight")).isEqualTo(0.0);
+      assertThat(nodes.get("B").<Long>getAs("engagers")).isEqualTo(100_000L);
+      assertThat(nodes.get("s7").<Double>getAs("given_weight")).isEqualTo(given7);
+      assertThat(nodes.get("s7").<Double>getAs("received_weight")).isEqualTo(0.0);
+      assertThat(nodes.get("s7").<Long>getAs("engagers")).isEqualTo(0L);
     }
   }
 
