@@ -28,6 +28,9 @@ public final class Rounded {
   /** Where {@link #parts} splits a number of units: a long's high part is then within 2^33. */
   private static final int LOW_BITS = 30;
 
+  /** How many longs {@link #parts} splits a value into: whole, high and low. */
+  private static final int PARTS = 3;
+
   private Rounded() {}
 
   /** The column rounded half-even to {@code scale} decimals; null stays null. */
@@ -79,16 +82,16 @@ public final class Rounded {
   public static Column[] parts(Column value, int scale, String name) {
     Column[] p = parts(value, scale);
     for (int i = 0; i < p.length; i++) {
-      p[i] = p[i].as(name + "_" + i);
+      p[i] = p[i].as(partName(name, i));
     }
     return p;
   }
 
   /** The sums of the parts {@code name_0} to {@code name_2} ({@link #parts}), named the same. */
   public static Column[] sumParts(String name) {
-    Column[] sums = new Column[3];
-    for (int i = 0; i < sums.length; i++) {
-      sums[i] = functions.sum(name + "_" + i).as(name + "_" + i);
+    Column[] sums = new Column[PARTS];
+    for (int i = 0; i < PARTS; i++) {
+      sums[i] = functions.sum(partName(name, i)).as(partName(name, i));
     }
     return sums;
   }
@@ -96,7 +99,15 @@ public final class Rounded {
   /** The summed parts {@code name_0} to {@code name_2} as the double {@link #exactSum} gives. */
   public static Column ofParts(String name, int scale) {
     return fromParts(
-        functions.col(name + "_0"), functions.col(name + "_1"), functions.col(name + "_2"), scale);
+        functions.col(partName(name, 0)),
+        functions.col(partName(name, 1)),
+        functions.col(partName(name, 2)),
+        scale);
+  }
+
+  /** The column name {@link #parts} gives a value's part {@code i}. */
+  private static String partName(String name, int i) {
+    return name + "_" + i;
   }
 
   /**
