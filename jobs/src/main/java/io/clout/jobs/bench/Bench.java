@@ -540,6 +540,7 @@ public final class Bench {
             "spark.sql.shuffle.partitions",
             "spark.default.parallelism",
             "spark.sql.files.maxPartitionBytes",
+            "spark.sql.adaptive.advisoryPartitionSizeInBytes",
             "spark.databricks.delta.snapshotPartitions")) {
       conf.put(k, spark.conf().get(k, ""));
     }
