@@ -228,7 +228,8 @@ public final class MomentTransforms {
                 Arrays.stream(direction("_hi", not(fromLo), col("_hi_first"))))
             .toArray(Column[]::new);
     // The window sorts its rows by its keys, and a sort first compares an 8-byte prefix of the
-    // first key: a hash of the pair there, not the ids, half of which begin with `twitter:`.
+    // first key. An id's prefix ties across all rows of the same `_lo` and across ids that begin
+    // alike (`twitter:`); a hash of the pair ties only within the pair.
     WindowSpec pair = Window.partitionBy("_h", "_lo", "_hi");
     Dataset<Row> pairs =
         InteractionWindow.between(personEvents)
