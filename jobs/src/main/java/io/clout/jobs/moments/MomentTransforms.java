@@ -22,7 +22,6 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.clout.common.config.CloutConfig;
 import io.clout.common.events.EventType;
@@ -227,16 +226,12 @@ public final class MomentTransforms {
                 Arrays.stream(direction("_lo", fromLo, col("_lo_first"))),
                 Arrays.stream(direction("_hi", not(fromLo), col("_hi_first"))))
             .toArray(Column[]::new);
-    // The window sorts its rows by its keys, and a sort first compares an 8-byte prefix of the
-    // first key. An id's prefix ties across all rows of the same `_lo` and across ids that begin
-    // alike (`twitter:`); a hash of the pair ties only within the pair.
-    WindowSpec pair = Window.partitionBy("_h", "_lo", "_hi");
+    WindowSpec pair = Window.partitionBy("_lo", "_hi");
     Dataset<Row> pairs =
         InteractionWindow.between(personEvents)
             .withColumn("_lo", least(col("actor_person"), col("target_person")))
             .withColumn("_hi", greatest(col("actor_person"), col("target_person")))
             .repartition(col("_lo"), col("_hi"))
-            .withColumn("_h", xxhash64(col("_lo"), col("_hi")))
             // Both in one select, so that one window operator computes them.
             .withColumns(
                 Map.of(
