@@ -95,8 +95,8 @@ public final class IngestJob {
     Dataset<Row> resolvedIdentities =
         IngestTransforms.resolveIdentities(identityLines).persist(StorageLevel.MEMORY_AND_DISK());
     duplicates.count();
-    Dataset<Row> classified =
-        IngestTransforms.withDuplicates(parsed, duplicates).unionByName(resolvedIdentities);
+    Dataset<Row> classifiedEvents = IngestTransforms.withDuplicates(parsed, duplicates);
+    Dataset<Row> classified = classifiedEvents.unionByName(resolvedIdentities);
     try {
       Counts counts = Counts.of(IngestTransforms.outcomeCounts(classified).collectAsList());
       double rejectedFraction =
@@ -105,14 +105,12 @@ public final class IngestJob {
       if (!tooMany) {
         Tables.write(
             config, Tables.REJECTED_EVENTS, IngestTransforms.rejected(classified, day), date);
+        // Each table from the cache that holds its rows: the identities do not scan the parsed
+        // events, nor the engagements the identities.
         Tables.write(
-            config,
-            Tables.IDENTITIES,
-            IngestTransforms.identities(
-                classified.where(col("record_kind").equalTo(RawLines.KIND_IDENTITY))),
-            date);
+            config, Tables.IDENTITIES, IngestTransforms.identities(resolvedIdentities), date);
         Tables.write(
-            config, Tables.ENGAGEMENTS, IngestTransforms.engagements(classified, day), date);
+            config, Tables.ENGAGEMENTS, IngestTransforms.engagements(classifiedEvents, day), date);
       }
       Map<String, Long> versions = new TreeMap<>();
       for (Table t : List.of(Tables.REJECTED_EVENTS, Tables.IDENTITIES, Tables.ENGAGEMENTS)) {

@@ -171,7 +171,7 @@ public final class IngestTransforms {
   /** The accepted identity mappings, shaped as the {@code identities} table. */
   public static Dataset<Row> identities(Dataset<Row> classified) {
     return classified
-        .where(col("reason").isNull())
+        .where(col("record_kind").equalTo(RawLines.KIND_IDENTITY).and(col("reason").isNull()))
         .select(
             col("network"),
             col("account_id"),
