@@ -12,6 +12,19 @@ final class BenchReport {
 
   static final long FOUR_GIB = 4L << 30;
 
+  /**
+   * Why score and moments cost what they do, said once in the report (the targets' reasons point to
+   * it).
+   */
+  static final String WHERE_THE_DAY_GOES =
+      "Score and moments each aggregate, join or sort the window's rows in chains of shuffles keyed by person-id strings, and "
+          + "sorts comparing strings are a tenth of score's CPU (one profiled run at 2.9M lines). Work done twice is gone (the "
+          + "edges' self-join and pair window, the nodes' five aggregations, the drivers' repeated contributions, moments' join "
+          + "with every engagement back); the number of passes over the window is what is left. What the day's table writes "
+          + "cost by themselves, and what was tried: docs/daily-performance.md. Next (issue #18): number persons once per day, "
+          + "so shuffles and sorts carry longs. No sum in score or moments depends on the order rows arrive in, so plans that "
+          + "move rows leave the tables identical.";
+
   static final String HEAP_WHY =
       "Peak live heap counts what is in use after each collection, garbage the collector has not reached yet included, so it "
           + "grows towards the max heap whatever the day needs. The daily workloads run in a JVM of their own with max heap "
@@ -99,14 +112,13 @@ final class BenchReport {
    */
   static List<BenchResult.Target> againstThePlainWrite(BenchResult r) {
     String stages =
-        "A day's cost is CPU in chains of shuffles keyed by person-id strings: "
+        "A day's cost is CPU in chains of shuffles keyed by person-id strings ("
             + stageCounts(r)
-            + ", each aggregating, joining or sorting the window's rows (the per-stage table below), and sorts "
-            + "comparing strings are a tenth of score's CPU (one profiled run at 2.9M lines). Work done twice is gone (the edges' "
-            + "self-join and pair window, the nodes' five aggregations, the drivers' repeated contributions, moments' join with every "
-            + "engagement back); the number of passes over the window is what is left. Next (issue #18): number persons once per day, "
-            + "so shuffles and sorts carry longs. No sum in score or moments depends on the order rows arrive in, so plans that "
-            + "move rows leave the tables identical.";
+            + "): \"Where the time goes\" in docs/benchmarks.md, and docs/daily-performance.md.";
+    String ingest =
+        "Ingest validates each line with Jackson, dedupes within the day and against earlier days, resolves identities and "
+            + "writes three tables; the plain write does one read and one write. Where its time goes, and what would get "
+            + "closer: docs/ingest-performance.md.";
     List<BenchResult.Target> t = new ArrayList<>();
     t.add(
         target(
@@ -114,16 +126,14 @@ final class BenchReport {
             ">= 1.0",
             r.ingestVsPlainWrite(),
             r.ingestVsPlainWrite() >= 1.0,
-            "Ingest validates each line with Jackson, dedupes within the day and against earlier days, and writes three tables; "
-                + "the plain write does one read and one write. "
-                + stages));
+            ingest));
     t.add(
         target(
             "cold ingest (first day in the JVM) >= 0.5x the plain write's lines/s",
             ">= 0.5",
             r.ingestColdVsPlainWrite(),
             r.ingestColdVsPlainWrite() >= 0.5,
-            "The first ingest also pays class loading and Spark's first jobs. " + stages));
+            "The first ingest also pays class loading and Spark's first jobs. " + ingest));
     t.add(
         target(
             "daily run <= 5x the plain write's time",
@@ -276,7 +286,10 @@ final class BenchReport {
                           mib(c.inputBytes()),
                           mib(c.outputBytes()))));
       md.append('\n');
+    } else {
+      md.append("### Where the time goes\n\n");
     }
+    md.append(WHERE_THE_DAY_GOES).append("\n\n");
     md.append(
         String.format(
             "## Propagation side by side%n%nOne synthetic power-law graph: %,d vertices, %,d edges, %s iterations, damping %s, "

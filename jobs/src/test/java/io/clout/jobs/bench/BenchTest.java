@@ -107,6 +107,40 @@ class BenchTest {
     assertThat(t.get(5).measured()).isEqualTo(0.8);
     assertThat(t.stream().filter(x -> !x.met()).map(BenchResult.Target::whyNot))
         .doesNotContainNull();
+    // Ingest's reasons are its own; score's and moments' point to the report's one explanation.
+    assertThat(t.get(5).whyNot()).contains("ingest-performance.md").doesNotContain("person-id");
+    assertThat(t.get(7).whyNot()).contains("Where the time goes");
+  }
+
+  @Test
+  void theReportExplainsWhereTheDayGoesOnce() {
+    BenchResult result = sample(null);
+    BenchResult withTargets =
+        new BenchResult(
+            result.mode(),
+            new BenchResult.Machine(
+                2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of(), 3L << 30),
+            result.propagationVsGraphx(),
+            result.propagationVsSingleThread(),
+            result.ingestEventsPerS(),
+            result.ingestPlainJsonToDeltaEventsPerS(),
+            result.ingestCold(),
+            result.scaling(),
+            result.peakHeapBytes(),
+            result.workloads(),
+            BenchReport.targets(result),
+            result.distributedPropagation(),
+            result.ingestVsPlainWrite(),
+            result.ingestColdVsPlainWrite(),
+            result.dailyVsPlainWrite(),
+            result.scoreVsPlainWrite(),
+            result.momentsVsPlainWrite(),
+            result.propagationDailyIdsVsSingleThread(),
+            result.distributedVsGraphx());
+    String md = BenchReport.markdown(withTargets);
+    assertThat(md.split(java.util.regex.Pattern.quote(BenchReport.WHERE_THE_DAY_GOES), -1))
+        .hasSize(2);
+    assertThat(md).contains("**moments <= 2x the plain write's time** not met");
   }
 
   @Test
