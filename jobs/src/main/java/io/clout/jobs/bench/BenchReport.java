@@ -114,7 +114,7 @@ final class BenchReport {
     String stages =
         "A day's cost is CPU in chains of shuffles keyed by person-id strings ("
             + stageCounts(r)
-            + "): \"Where the time goes\" in docs/benchmarks.md, and docs/daily-performance.md.";
+            + "): the report's \"Where the time goes\", and docs/daily-performance.md.";
     String ingest =
         "Ingest validates each line with Jackson, dedupes within the day and against earlier days, resolves identities and "
             + "writes three tables; the plain write does one read and one write. Where its time goes, and what would get "

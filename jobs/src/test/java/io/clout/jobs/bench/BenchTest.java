@@ -107,40 +107,72 @@ class BenchTest {
     assertThat(t.get(5).measured()).isEqualTo(0.8);
     assertThat(t.stream().filter(x -> !x.met()).map(BenchResult.Target::whyNot))
         .doesNotContainNull();
-    // Ingest's reasons are its own; score's and moments' point to the report's one explanation.
+    // Ingest's reasons are its own; the daily run's (and score's, moments') point to the report's
+    // one explanation.
     assertThat(t.get(5).whyNot()).contains("ingest-performance.md").doesNotContain("person-id");
+    assertThat(t.get(7).target()).startsWith("daily run");
     assertThat(t.get(7).whyNot()).contains("Where the time goes");
   }
 
   @Test
   void theReportExplainsWhereTheDayGoesOnce() {
-    BenchResult result = sample(null);
-    BenchResult withTargets =
-        new BenchResult(
-            result.mode(),
-            new BenchResult.Machine(
-                2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of(), 3L << 30),
-            result.propagationVsGraphx(),
-            result.propagationVsSingleThread(),
-            result.ingestEventsPerS(),
-            result.ingestPlainJsonToDeltaEventsPerS(),
-            result.ingestCold(),
-            result.scaling(),
-            result.peakHeapBytes(),
-            result.workloads(),
-            BenchReport.targets(result),
-            result.distributedPropagation(),
-            result.ingestVsPlainWrite(),
-            result.ingestColdVsPlainWrite(),
-            result.dailyVsPlainWrite(),
-            result.scoreVsPlainWrite(),
-            result.momentsVsPlainWrite(),
-            result.propagationDailyIdsVsSingleThread(),
-            result.distributedVsGraphx());
-    String md = BenchReport.markdown(withTargets);
-    assertThat(md.split(java.util.regex.Pattern.quote(BenchReport.WHERE_THE_DAY_GOES), -1))
-        .hasSize(2);
-    assertThat(md).contains("**moments <= 2x the plain write's time** not met");
+    BenchResult.Workload measured =
+        new BenchResult.Workload(
+            100_000,
+            15_000,
+            100_000,
+            1,
+            2,
+            3,
+            4,
+            9,
+            50_000,
+            99_000,
+            90_000,
+            1.5,
+            66_000,
+            1L << 30,
+            1L << 29,
+            1L << 31,
+            0.5,
+            200_000,
+            Map.of("score", new BenchResult.SparkCost(47, 500, 12.5, 1, 1, 1, 1)));
+    for (List<BenchResult.Workload> workloads :
+        List.of(List.<BenchResult.Workload>of(), List.of(measured))) {
+      String md = BenchReport.markdown(withTargetsAndWorkloads(sample(null), workloads));
+      assertThat(md.split(java.util.regex.Pattern.quote(BenchReport.WHERE_THE_DAY_GOES), -1))
+          .as("the explanation, once, with %d workloads", workloads.size())
+          .hasSize(2);
+      assertThat(md).contains("### Where the time goes");
+      // With a measured workload the per-stage table comes first, then the explanation.
+      assertThat(md.contains("| score | 47 | 500 |")).isEqualTo(!workloads.isEmpty());
+      assertThat(md).contains("**moments <= 2x the plain write's time** not met");
+    }
+  }
+
+  /** The sample with its targets judged and these workloads, as the bench writes it. */
+  private static BenchResult withTargetsAndWorkloads(
+      BenchResult r, List<BenchResult.Workload> workloads) {
+    return new BenchResult(
+        r.mode(),
+        new BenchResult.Machine(2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of(), 3L << 30),
+        r.propagationVsGraphx(),
+        r.propagationVsSingleThread(),
+        r.ingestEventsPerS(),
+        r.ingestPlainJsonToDeltaEventsPerS(),
+        r.ingestCold(),
+        r.scaling(),
+        r.peakHeapBytes(),
+        workloads,
+        BenchReport.targets(r),
+        r.distributedPropagation(),
+        r.ingestVsPlainWrite(),
+        r.ingestColdVsPlainWrite(),
+        r.dailyVsPlainWrite(),
+        r.scoreVsPlainWrite(),
+        r.momentsVsPlainWrite(),
+        r.propagationDailyIdsVsSingleThread(),
+        r.distributedVsGraphx());
   }
 
   @Test
