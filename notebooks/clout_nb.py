@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 
 HOME = Path(os.environ.get("CLOUT_HOME", Path(__file__).resolve().parent.parent))
@@ -120,11 +121,15 @@ def tables(spark):
             name = status.getPath().getName()
             if status.isDirectory() and fs.exists(status.getPath().suffix("/_delta_log")):
                 locations.setdefault(name, name)
+    names = []
     for name, location in locations.items():
-        spark.read.format("delta").load(warehouse + "/" + location).createOrReplaceTempView(name)
-    names = list(locations)
+        path = warehouse + "/" + location
+        # A first write that never committed (its process killed) leaves a log folder, no table.
+        if DeltaTable.isDeltaTable(spark, path):
+            spark.read.format("delta").load(path).createOrReplaceTempView(name)
+            names.append(name)
     for view in catalog["views"]:
-        if all(source in locations for source in view.get("sources", [])):
+        if all(source in names for source in view.get("sources", [])):
             spark.sql(
                 f"CREATE OR REPLACE TEMPORARY VIEW {view['name']} {view.get('column_list', '')}"
                 f" AS {view['sql']}"

@@ -3,7 +3,8 @@
     python notebooks/run_all.py --fixture target/notebooks/fixture --out target/notebooks
 
 --fixture DIR builds a small warehouse first with the project's own jobs (./clout generate, then
-./clout backfill) and points the notebooks at it. A failing cell fails its notebook; the run ends
+./clout backfill), adds the log folder an interrupted first write leaves, and points the notebooks
+at it. A failing cell fails its notebook; the run ends
 with "N passed, N failed" and exits 1 if any failed. Before the real notebooks it runs a notebook
 with a broken query and requires it to fail, so a run that passes shows that failures are caught.
 """
@@ -37,6 +38,11 @@ def build_fixture(folder, days, persons):
              "--warehouse", str(warehouse)],
             check=True,
         )
+    # What a process killed during a table's first write leaves: a log folder with no commit. The
+    # notebooks (and the BI check on this warehouse) must not take it for a table.
+    (warehouse / "interrupted_first_write" / "_delta_log" / "_staged_commits").mkdir(
+        parents=True, exist_ok=True
+    )
     os.environ["CLOUT_RAW"] = str(raw.resolve())
     os.environ["CLOUT_WAREHOUSE"] = str(warehouse.resolve())
 

@@ -72,7 +72,10 @@ public final class Catalog {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(root)) {
         for (FileStatus s : fs.listStatus(root)) {
-          if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) {
+          // A log folder is not enough: a first write that never committed leaves one too.
+          if (s.isDirectory()
+              && fs.exists(new Path(s.getPath(), "_delta_log"))
+              && Delta.exists(spark, s.getPath().toString())) {
             names.add(s.getPath().getName());
           }
         }

@@ -88,6 +88,24 @@ class ViewsTest {
   }
 
   @Test
+  void aFolderWhoseFirstCommitNeverLandedIsNoTable() throws Exception {
+    // What a process killed during a table's first write leaves: a log folder without a commit.
+    Path aborted = TestSpark.tempDir("views-aborted").toPath().resolve("wh");
+    CloutConfig cfg =
+        ConfigLoader.load(
+            null,
+            Map.of("paths.raw", aborted.toString(), "paths.warehouse", aborted.toString()),
+            Map.of());
+    Tables.write(
+        cfg, Tables.SCORES, TestSpark.df(Tables.SCORES.ddl(), score(D1, "a", 50, null, 1)), D1);
+    Files.createDirectories(aborted.resolve("moments/_delta_log/_staged_commits"));
+    assertThat(Catalog.registerTempViews(spark, cfg))
+        .containsExactly("scores", "top_movers", "score_distribution");
+    assertThat(Catalog.read(spark, cfg).orElseThrow()).doesNotContain("moments");
+    assertThat(spark.sql("SELECT count(*) FROM scores").first().getLong(0)).isEqualTo(1);
+  }
+
+  @Test
   void aWarehouseWithoutTablesGetsNoCatalogFile() {
     Path none = TestSpark.tempDir("views-none").toPath().resolve("wh");
     CloutConfig empty =
