@@ -87,15 +87,19 @@ class ViewsTest {
     assertThat(json).contains("\"location\" : \"scores\"").contains("\"format\" : 1");
   }
 
+  /** A configuration whose raw logs and warehouse are both {@code folder}. */
+  static CloutConfig rawAndWarehouseIn(Path folder) {
+    return ConfigLoader.load(
+        null,
+        Map.of("paths.raw", folder.toString(), "paths.warehouse", folder.toString()),
+        Map.of());
+  }
+
   @Test
   void aFolderWhoseFirstCommitNeverLandedIsNoTable() throws Exception {
     // What a process killed during a table's first write leaves: a log folder without a commit.
     Path aborted = TestSpark.tempDir("views-aborted").toPath().resolve("wh");
-    CloutConfig cfg =
-        ConfigLoader.load(
-            null,
-            Map.of("paths.raw", aborted.toString(), "paths.warehouse", aborted.toString()),
-            Map.of());
+    CloutConfig cfg = rawAndWarehouseIn(aborted);
     Tables.write(
         cfg, Tables.SCORES, TestSpark.df(Tables.SCORES.ddl(), score(D1, "a", 50, null, 1)), D1);
     Files.createDirectories(aborted.resolve("moments/_delta_log/_staged_commits"));
@@ -103,16 +107,13 @@ class ViewsTest {
         .containsExactly("scores", "top_movers", "score_distribution");
     assertThat(Catalog.read(spark, cfg).orElseThrow()).doesNotContain("moments");
     assertThat(spark.sql("SELECT count(*) FROM scores").first().getLong(0)).isEqualTo(1);
+    Catalog.registerTempViews(spark, config); // the names back on this class's warehouse
   }
 
   @Test
   void aWarehouseWithoutTablesGetsNoCatalogFile() {
     Path none = TestSpark.tempDir("views-none").toPath().resolve("wh");
-    CloutConfig empty =
-        ConfigLoader.load(
-            null,
-            Map.of("paths.raw", none.toString(), "paths.warehouse", none.toString()),
-            Map.of());
+    CloutConfig empty = rawAndWarehouseIn(none);
     assertThat(Catalog.registerTempViews(spark, empty)).isEmpty();
     assertThat(Files.exists(none)).isFalse();
   }
