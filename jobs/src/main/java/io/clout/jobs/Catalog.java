@@ -72,10 +72,9 @@ public final class Catalog {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(root)) {
         for (FileStatus s : fs.listStatus(root)) {
-          // A log folder is not enough: a first write that never committed leaves one too.
           if (s.isDirectory()
               && fs.exists(new Path(s.getPath(), "_delta_log"))
-              && Delta.exists(spark, s.getPath().toString())) {
+              && committed(spark, s.getPath())) {
             names.add(s.getPath().getName());
           }
         }
@@ -89,6 +88,18 @@ public final class Catalog {
     }
     List<View> views = Tables.VIEWS.stream().filter(v -> names.containsAll(v.sources())).toList();
     return new Entries(tables, views);
+  }
+
+  /**
+   * Whether a folder with a Delta log holds a table: a first write that never committed (its
+   * process killed) leaves a log folder too. A log Delta cannot read fails here, naming the folder.
+   */
+  private static boolean committed(SparkSession spark, Path folder) {
+    try {
+      return Delta.exists(spark, folder.toString());
+    } catch (RuntimeException e) {
+      throw new CloutException("Cannot read the Delta log of " + folder + ": " + e.getMessage(), e);
+    }
   }
 
   /** The catalog file's text for {@code entries}. */

@@ -103,11 +103,14 @@ class ViewsTest {
     Tables.write(
         cfg, Tables.SCORES, TestSpark.df(Tables.SCORES.ddl(), score(D1, "a", 50, null, 1)), D1);
     Files.createDirectories(aborted.resolve("moments/_delta_log/_staged_commits"));
-    assertThat(Catalog.registerTempViews(spark, cfg))
-        .containsExactly("scores", "top_movers", "score_distribution");
-    assertThat(Catalog.read(spark, cfg).orElseThrow()).doesNotContain("moments");
-    assertThat(spark.sql("SELECT count(*) FROM scores").first().getLong(0)).isEqualTo(1);
-    Catalog.registerTempViews(spark, config); // the names back on this class's warehouse
+    try {
+      assertThat(Catalog.registerTempViews(spark, cfg))
+          .containsExactly("scores", "top_movers", "score_distribution");
+      assertThat(Catalog.read(spark, cfg).orElseThrow()).doesNotContain("moments");
+      assertThat(spark.sql("SELECT count(*) FROM scores").first().getLong(0)).isEqualTo(1);
+    } finally {
+      Catalog.registerTempViews(spark, config); // the names back on this class's warehouse
+    }
   }
 
   @Test
