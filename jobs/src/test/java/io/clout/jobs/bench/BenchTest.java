@@ -67,8 +67,20 @@ class BenchTest {
     }
   }
 
+  /** A made-up machine, for what the bench writes about its machine. */
+  static final BenchResult.Machine MACHINE =
+      new BenchResult.Machine(2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of(), 3L << 30);
+
   /** A measured result as the bench would write it, on a made-up machine. */
   static BenchResult sample(BenchResult.Machine machine) {
+    return sample(machine, List.of(), List.of());
+  }
+
+  /** The same, with these workloads and judged targets. */
+  static BenchResult sample(
+      BenchResult.Machine machine,
+      List<BenchResult.Workload> workloads,
+      List<BenchResult.Target> targets) {
     BenchResult.Graph g = new BenchResult.Graph(10, 20, 20, 0.85);
     return new BenchResult(
         "quick",
@@ -80,8 +92,8 @@ class BenchTest {
         new BenchResult.IngestCold(1000, 1.0, 1000),
         new BenchResult.Scaling(12.0, 100_000, 1_000_000, 10.0),
         5L << 30,
-        List.of(),
-        List.of(),
+        workloads,
+        targets,
         new BenchResult.Distributed(2.25, 20, 1e-10),
         0.8,
         0.6,
@@ -139,7 +151,9 @@ class BenchTest {
             Map.of("score", new BenchResult.SparkCost(47, 500, 12.5, 1, 1, 1, 1)));
     for (List<BenchResult.Workload> workloads :
         List.of(List.<BenchResult.Workload>of(), List.of(measured))) {
-      String md = BenchReport.markdown(withTargetsAndWorkloads(sample(null), workloads));
+      String md =
+          BenchReport.markdown(
+              sample(MACHINE, workloads, BenchReport.targets(sample(null, workloads, List.of()))));
       assertThat(md.split(java.util.regex.Pattern.quote(BenchReport.WHERE_THE_DAY_GOES), -1))
           .as("the explanation, once, with %d workloads", workloads.size())
           .hasSize(2);
@@ -150,37 +164,9 @@ class BenchTest {
     }
   }
 
-  /** The sample with its targets judged and these workloads, as the bench writes it. */
-  private static BenchResult withTargetsAndWorkloads(
-      BenchResult r, List<BenchResult.Workload> workloads) {
-    return new BenchResult(
-        r.mode(),
-        new BenchResult.Machine(2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of(), 3L << 30),
-        r.propagationVsGraphx(),
-        r.propagationVsSingleThread(),
-        r.ingestEventsPerS(),
-        r.ingestPlainJsonToDeltaEventsPerS(),
-        r.ingestCold(),
-        r.scaling(),
-        r.peakHeapBytes(),
-        workloads,
-        BenchReport.targets(r),
-        r.distributedPropagation(),
-        r.ingestVsPlainWrite(),
-        r.ingestColdVsPlainWrite(),
-        r.dailyVsPlainWrite(),
-        r.scoreVsPlainWrite(),
-        r.momentsVsPlainWrite(),
-        r.propagationDailyIdsVsSingleThread(),
-        r.distributedVsGraphx());
-  }
-
   @Test
   void benchJsonKeepsItsSnakeCaseKeys() throws Exception {
-    BenchResult r =
-        sample(
-            new BenchResult.Machine(
-                2, 1L << 34, 1L << 32, "jvm", "os", "4.2.0", Map.of(), 3L << 30));
+    BenchResult r = sample(MACHINE);
     var json = io.clout.jobs.Reports.JSON.readTree(io.clout.jobs.Reports.toJson(r));
     assertThat(
             json.path("propagation_vs_graphx").path("graphx_s_by_partitions").path("2").asDouble())
