@@ -257,8 +257,7 @@ final class BlockPropagation {
               nodes.length,
               dst,
               m,
-              null,
-              Propagator.InMemoryRank.countingSort(slotStart[blocks], src, m, null, null));
+              Propagator.InMemoryRank.countingSort(slotStart[blocks], src, m, null));
       int[] offsets = new int[nodes.length + 1];
       int[] inSlot = new int[m];
       double[] inP = new double[m];

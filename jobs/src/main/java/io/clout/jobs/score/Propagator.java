@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.clout.common.scoring.Propagation;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -126,12 +125,12 @@ public final class Propagator {
   }
 
   /**
-   * Executor side of {@link #inMemory}, in one task: the shares' numberings merged into one, ids
-   * renumbered in id order, edges ordered by source with a counting sort (Propagation.run then
-   * groups them by destination, stably, so each rank sums its in-edges in source order), CSR
-   * propagation, ids back. Whatever order the rows and shares arrive in, every rank is summed in
-   * the same order: the same bits on every run. That takes one edge per (src, dst), as the graph
-   * builds them; duplicates of a pair are summed in the order they arrive.
+   * Executor side of {@link #inMemory}, in one task: the shares' ids numbered in id order together
+   * ({@link IdOrder}), edges ordered by source with a counting sort (Propagation.run then groups
+   * them by destination, stably, so each rank sums its in-edges in source order), CSR propagation,
+   * ids back. Whatever order the rows and shares arrive in, every rank is summed in the same order:
+   * the same bits on every run. That takes one edge per (src, dst), as the graph builds them;
+   * duplicates of a pair are summed in the order they arrive.
    */
   static final class InMemoryRank implements FlatMapFunction<Iterator<Share>, Row> {
     private final Settings s;
@@ -150,35 +149,31 @@ public final class Propagator {
       if (m == 0) {
         return Collections.emptyIterator();
       }
-      Ids ids = all.get(0).longIds() != null ? new LongIds() : new Utf8Ids();
+      IdOrder.Numbered ids = IdOrder.of(all);
       int[] src = new int[m];
       int[] dst = new int[m];
       double[] p = new double[m];
       int at = 0;
       for (int j = 0; j < all.size(); j++) {
-        Share share = all.set(j, null); // each share freed once merged
-        int[] global = new int[share.ids()];
-        for (int i = 0; i < global.length; i++) {
-          global[i] = ids.id(share, i);
-        }
+        Share share = all.set(j, null); // each share freed once numbered
+        int[] global = ids.numbers()[j];
         for (int k = 0; k < share.src().length; k++, at++) {
           src[at] = global[share.src()[k]];
           dst[at] = global[share.dst()[k]];
           p[at] = share.p()[k];
         }
       }
-      String[] names = ids.namesInIdOrder();
-      int[] relabel = ids.relabel();
+      String[] names = ids.names();
       int n = names.length;
       // By source; Propagation.run then groups them by destination, stably: (dst, src) order.
-      int[] order = countingSort(n, src, m, relabel, null);
+      int[] order = countingSort(n, src, m, null);
       int[] s2 = new int[m];
       int[] d2 = new int[m];
       double[] p2 = new double[m];
       for (int k = 0; k < m; k++) {
         int e = order[k];
-        s2[k] = relabel[src[e]];
-        d2[k] = relabel[dst[e]];
+        s2[k] = src[e];
+        d2[k] = dst[e];
         p2[k] = p[e];
       }
       src = dst = order = null; // the arrays in arrival order can go before the CSR is built
@@ -204,14 +199,11 @@ public final class Propagator {
       return env == null ? machine : env.conf().getInt("spark.executor.cores", machine);
     }
 
-    /**
-     * Edge indices (those of {@code within}, or 0..m-1) stably sorted by {@code key}, read through
-     * {@code relabel} when there is one.
-     */
-    static int[] countingSort(int n, int[] key, int m, int[] relabel, int[] within) {
+    /** Edge indices (those of {@code within}, or 0..m-1) stably sorted by {@code key}. */
+    static int[] countingSort(int n, int[] key, int m, int[] within) {
       int[] start = new int[n + 1];
       for (int e = 0; e < m; e++) {
-        start[(relabel == null ? key[e] : relabel[key[e]]) + 1]++;
+        start[key[e] + 1]++;
       }
       for (int v = 0; v < n; v++) {
         start[v + 1] += start[v];
@@ -219,7 +211,7 @@ public final class Propagator {
       int[] out = new int[m];
       for (int k = 0; k < m; k++) {
         int e = within == null ? k : within[k];
-        out[start[relabel == null ? key[e] : relabel[key[e]]]++] = e;
+        out[start[key[e]]++] = e;
       }
       return out;
     }
@@ -228,12 +220,11 @@ public final class Propagator {
   /**
    * Numbers ids 0, 1, 2, ... in the order first seen, in an open-addressing table whose slots hold
    * an id's hash and number in one long (-1 when empty): no boxing, and a probe reads one array
-   * until the hashes match. The subclass holds the ids themselves and orders them.
+   * until the hashes match. The subclass holds the ids themselves.
    */
   abstract static class Ids {
     private long[] slots = emptySlots(1 << 16);
     int n;
-    private int[] relabel;
 
     /** The number of the id with this hash for which {@code sameId(number)} holds, or a new one. */
     final int number(int hash, IntPredicate sameId) {
@@ -279,40 +270,17 @@ public final class Propagator {
       return a;
     }
 
-    /**
-     * The ids' text in id order; afterwards {@link #relabel} maps a first-seen number to its place
-     * in that order.
-     */
-    final String[] namesInIdOrder() {
-      slots = null;
-      relabel = new int[n];
-      return sortAndRelabel(relabel);
-    }
-
-    final int[] relabel() {
-      return relabel;
-    }
-
-    /**
-     * The ids' distinct texts in id order, with {@code relabel[number]} set to each id's place in
-     * it.
-     */
-    abstract String[] sortAndRelabel(int[] relabel);
-
     /** The number of the id in a row's column. */
     abstract int id(InternalRow row, int column);
 
     /** Whether the id in a row's column is the one numbered {@code number}. */
     abstract boolean sameId(InternalRow row, int column, int number);
 
-    /** The number of a share's id {@code local}, as this table numbers it. */
-    abstract int id(Share share, int local);
-
     /** A partition's edges, numbered by this table, with the ids it holds. */
     abstract Share share(int partition, int[] src, int[] dst, double[] p);
   }
 
-  /** Long ids, in numeric order. */
+  /** Long ids. */
   static final class LongIds extends Ids {
     private long[] keys = new long[1024];
 
@@ -348,45 +316,18 @@ public final class Propagator {
     }
 
     @Override
-    int id(Share share, int local) {
-      return id(share.longIds()[local]);
-    }
-
-    @Override
     Share share(int partition, int[] src, int[] dst, double[] p) {
       return new Share(partition, keys(), null, null, src, dst, p);
     }
-
-    @Override
-    String[] sortAndRelabel(int[] relabel) {
-      long[] sorted = keys();
-      Arrays.sort(sorted);
-      for (int i = 0; i < n; i++) {
-        relabel[i] = Arrays.binarySearch(sorted, keys[i]);
-      }
-      String[] names = new String[n];
-      for (int k = 0; k < n; k++) {
-        names[k] = Long.toString(sorted[k]);
-      }
-      return names;
-    }
   }
 
-  /**
-   * String ids as UTF-8 bytes, held end to end in one array; ordered as Java orders the strings
-   * they encode, as they always were, so the ranks' summing order did not change.
-   */
+  /** String ids as UTF-8 bytes, held end to end in one array. */
   static final class Utf8Ids extends Ids {
     private byte[] bytes = new byte[1 << 16];
     private int[] ends = new int[1024];
 
     int id(UTF8String key) {
       return lookup(key.getBaseObject(), key.getBaseOffset(), key.numBytes());
-    }
-
-    /** The id held in {@code from..to} of a byte array. */
-    int id(byte[] array, int from, int to) {
-      return lookup(array, Platform.BYTE_ARRAY_OFFSET + from, to - from);
     }
 
     private int lookup(Object base, long offset, int length) {
@@ -446,36 +387,8 @@ public final class Propagator {
     }
 
     @Override
-    int id(Share share, int local) {
-      int[] e = share.ends();
-      return id(share.utf8(), local == 0 ? 0 : e[local - 1], e[local]);
-    }
-
-    @Override
     Share share(int partition, int[] src, int[] dst, double[] p) {
       return new Share(partition, null, bytes(), ends(), src, dst, p);
-    }
-
-    @Override
-    String[] sortAndRelabel(int[] relabel) {
-      String[] names = new String[n];
-      for (int i = 0; i < n; i++) {
-        names[i] = new String(bytes, start(i), ends[i] - start(i), StandardCharsets.UTF_8);
-      }
-      Integer[] order = new Integer[n];
-      Arrays.setAll(order, i -> i);
-      Arrays.parallelSort(order, (a, b) -> names[a].compareTo(names[b]));
-      // Bytes that are not UTF-8 decode to U+FFFD, so two ids can have one text: one person.
-      String[] sorted = new String[n];
-      int distinct = 0;
-      for (int k = 0; k < n; k++) {
-        String name = names[order[k]];
-        if (k == 0 || !name.equals(sorted[distinct - 1])) {
-          sorted[distinct++] = name;
-        }
-        relabel[order[k]] = distinct - 1;
-      }
-      return Arrays.copyOf(sorted, distinct);
     }
   }
 

@@ -157,13 +157,13 @@ class PropagatorTest {
       assertThat(index.id(ids[i])).as("id seen before").isEqualTo(i);
     }
     assertThat(index.keys()).containsExactly(ids);
-    String[] names = index.namesInIdOrder();
-    int[] relabel = index.relabel();
+    IdOrder.Numbered numbered = IdOrder.of(List.of(shareOf(index)));
     long[] sorted = ids.clone();
     java.util.Arrays.sort(sorted);
     for (int i = 0; i < ids.length; i++) {
-      assertThat(sorted[relabel[i]]).isEqualTo(ids[i]);
-      assertThat(names[relabel[i]]).isEqualTo(Long.toString(ids[i]));
+      int number = numbered.numbers()[0][i];
+      assertThat(sorted[number]).isEqualTo(ids[i]);
+      assertThat(numbered.names()[number]).isEqualTo(Long.toString(ids[i]));
     }
   }
 
@@ -182,26 +182,24 @@ class PropagatorTest {
     for (int i = 0; i < distinct.size(); i++) {
       assertThat(index.id(UTF8String.fromString(distinct.get(i)))).isEqualTo(i);
     }
-    // Looked up again from another copy of the bytes, and from the table's own bytes, as the
-    // merge of the shares does.
-    Propagator.Utf8Ids merged = new Propagator.Utf8Ids();
-    byte[] bytes = index.bytes();
-    int[] ends = index.ends();
     for (int i = 0; i < distinct.size(); i += 997) {
       assertThat(index.id(UTF8String.fromString(new String(distinct.get(i)))))
           .as("id seen before")
           .isEqualTo(i);
-      assertThat(merged.id(bytes, i == 0 ? 0 : ends[i - 1], ends[i])).isEqualTo(i / 997);
     }
-    String[] names = index.namesInIdOrder();
-    int[] relabel = index.relabel();
+    IdOrder.Numbered numbered = IdOrder.of(List.of(shareOf(index)));
     List<String> sorted = new ArrayList<>(distinct);
     java.util.Collections.sort(sorted);
     assertThat(sorted.indexOf("\uFF21")).isGreaterThan(sorted.indexOf("\uD83D\uDE00"));
-    assertThat(names).containsExactlyElementsOf(sorted);
+    assertThat(numbered.names()).containsExactlyElementsOf(sorted);
     for (int i = 0; i < distinct.size(); i++) {
-      assertThat(names[relabel[i]]).isEqualTo(distinct.get(i));
+      assertThat(numbered.names()[numbered.numbers()[0][i]]).isEqualTo(distinct.get(i));
     }
+  }
+
+  /** The table's ids as a share with no edges, as {@link IdOrder} takes them. */
+  static Propagator.Share shareOf(Propagator.Ids index) {
+    return index.share(0, new int[0], new int[0], new double[0]);
   }
 
   @Test
@@ -268,8 +266,9 @@ class PropagatorTest {
     int fe = index.id(UTF8String.fromBytes(new byte[] {(byte) 0xFE}));
     int a = index.id(UTF8String.fromString("a"));
     assertThat(List.of(ff, fe, a)).containsExactly(0, 1, 2);
-    assertThat(index.namesInIdOrder()).containsExactly("a", "\uFFFD");
-    assertThat(index.relabel()).containsExactly(1, 1, 0);
+    IdOrder.Numbered numbered = IdOrder.of(List.of(shareOf(index)));
+    assertThat(numbered.names()).containsExactly("a", "\uFFFD");
+    assertThat(numbered.numbers()[0]).containsExactly(1, 1, 0);
   }
 
   @Test
@@ -289,7 +288,7 @@ class PropagatorTest {
       assertThat(index.id((i << 32) | i)).isEqualTo((int) i);
     }
     assertThat(index.id((7L << 32) | 7)).isEqualTo(7);
-    String[] names = index.namesInIdOrder();
+    String[] names = IdOrder.of(List.of(shareOf(index))).names();
     assertThat(names).hasSize(50_000);
     assertThat(names[7]).isEqualTo(Long.toString((7L << 32) | 7));
   }

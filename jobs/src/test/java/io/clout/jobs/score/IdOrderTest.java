@@ -1,0 +1,126 @@
+package io.clout.jobs.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link IdOrder} on ids dealt to three shares, many to two of them: every share's ids must get
+ * their place among all the distinct ids in Java's order (string or numeric), whichever of its ways
+ * the order takes (keys alone, keys and bytes, or text).
+ */
+class IdOrderTest {
+  private final Random rnd = new Random(11);
+
+  @Test
+  void shortAsciiIdsWithACommonPrefixAreOrderedByTheirKeys() {
+    List<String> ids = new ArrayList<>(List.of("user:", "user:0", "user:00", "user:1"));
+    while (ids.size() < 20_000) {
+      ids.add("user:" + rnd.nextInt(100_000));
+    }
+    assertNumberedInJavaOrder(ids);
+  }
+
+  @Test
+  void longerAsciiIdsWhoseKeysTieAreOrderedByTheirBytes() {
+    // The 8 bytes after the common prefix "acct-" are the same for every id of a group of 1,000.
+    List<String> ids = new ArrayList<>(List.of("acct-12345678", "acct-123456789", "acct-1234567"));
+    while (ids.size() < 20_000) {
+      ids.add(String.format("acct-%08d-%d", rnd.nextInt(20), rnd.nextInt(1_000)));
+    }
+    assertNumberedInJavaOrder(ids);
+  }
+
+  @Test
+  void idsWithOtherCharactersAreOrderedAsJavaStrings() {
+    // U+FF21 sorts after the surrogate pair of U+1F600 as a Java string, before it as UTF-8.
+    List<String> ids = new ArrayList<>(List.of("\uFF21", "\uD83D\uDE00", "é", "a", ""));
+    while (ids.size() < 5_000) {
+      ids.add("p" + rnd.nextInt(10_000));
+    }
+    assertNumberedInJavaOrder(ids);
+  }
+
+  @Test
+  void asciiIdsWithNulAreOrderedAsJavaStrings() {
+    // Zeros pad a short id's key: "a" and "a\0" would have one.
+    List<String> ids = new ArrayList<>(List.of("a\u0000", "a", "a\u0000b", "a\u0000\u0000"));
+    while (ids.size() < 5_000) {
+      ids.add("p" + rnd.nextInt(10_000));
+    }
+    assertNumberedInJavaOrder(ids);
+  }
+
+  @Test
+  void longIdsAreOrderedAsNumbers() {
+    List<Long> ids = new ArrayList<>(List.of(Long.MIN_VALUE, -1L, 0L, 1L, Long.MAX_VALUE));
+    while (ids.size() < 20_000) {
+      ids.add(rnd.nextBoolean() ? rnd.nextLong() : rnd.nextInt(1_000));
+    }
+    List<List<Long>> shares = deal(ids);
+    List<Propagator.Share> built = new ArrayList<>();
+    for (List<Long> share : shares) {
+      Propagator.LongIds index = new Propagator.LongIds();
+      share.forEach(index::id);
+      built.add(index.share(built.size(), new int[0], new int[0], new double[0]));
+    }
+    assertNumbered(IdOrder.of(built), shares, new TreeSet<>(ids), String::valueOf);
+  }
+
+  @Test
+  void radixOrderIsUnsignedAndStable() {
+    long[] key = {3, -1, 3, 0, Long.MIN_VALUE, 3, 1L << 40};
+    int[] order = IdOrder.sortedOrder(key);
+    assertThat(order).containsExactly(3, 0, 2, 5, 6, 4, 1);
+    assertThat(key).containsExactly(0, 3, 3, 3, 1L << 40, Long.MIN_VALUE, -1);
+  }
+
+  private void assertNumberedInJavaOrder(List<String> ids) {
+    List<List<String>> shares = deal(ids);
+    List<Propagator.Share> built = new ArrayList<>();
+    for (List<String> share : shares) {
+      Propagator.Utf8Ids index = new Propagator.Utf8Ids();
+      share.forEach(id -> index.id(UTF8String.fromString(id)));
+      built.add(index.share(built.size(), new int[0], new int[0], new double[0]));
+    }
+    assertNumbered(IdOrder.of(built), shares, new TreeSet<>(ids), Function.identity());
+  }
+
+  /** Each id to one of three shares, and half of them to the next share too. */
+  private <T> List<List<T>> deal(List<T> ids) {
+    List<LinkedHashSet<T>> shares =
+        List.of(new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>());
+    for (T id : ids) {
+      int first = rnd.nextInt(3);
+      shares.get(first).add(id);
+      if (rnd.nextBoolean()) {
+        shares.get((first + 1) % 3).add(id);
+      }
+    }
+    return shares.stream().map(s -> (List<T>) new ArrayList<>(s)).toList();
+  }
+
+  private static <T> void assertNumbered(
+      IdOrder.Numbered numbered,
+      List<List<T>> shares,
+      TreeSet<T> sorted,
+      Function<T, String> text) {
+    assertThat(numbered.names()).containsExactlyElementsOf(sorted.stream().map(text).toList());
+    Map<T, Integer> place = new HashMap<>();
+    sorted.forEach(id -> place.put(id, place.size()));
+    assertThat(numbered.numbers().length).isEqualTo(shares.size());
+    for (int j = 0; j < shares.size(); j++) {
+      int[] expected = shares.get(j).stream().mapToInt(place::get).toArray();
+      assertThat(numbered.numbers()[j]).as("share %d", j).isEqualTo(expected);
+    }
+  }
+}
