@@ -4,17 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The shares' ids numbered 0..n-1 in id order, all at once: the merge side of {@link
  * Propagator#inMemory}. Every share's ids (an id seen by several shares is there once for each) are
  * sorted together by a 64-bit key with a radix sort, then numbered in one sweep, equal ids once. A
- * long id's key is the id (its sign bit flipped: numeric order). A string id's key is the 8 bytes
- * after the prefix that all the ids share, which orders ids of ASCII characters (NUL aside) as Java
- * orders their strings; when some ids are longer than that, ids whose keys tie are ordered by their
- * bytes. Ids with other characters all get the key 0 and are ordered as Java strings, so that the
- * order never depends on the characters: bytes that are not UTF-8 decode to U+FFFD, so two such ids
- * can have one text, and are one person.
+ * long id's key is the id (its sign bit flipped: numeric order). A string id's key is made of its
+ * first 8 bytes after the prefix that all the ids share, so that keys in order are ids in Java's
+ * string order; ids whose keys tie (longer ids, and ids with a character beyond ASCII or NUL in
+ * their first 8 bytes) are ordered by their text, as Java orders strings. Bytes that are not UTF-8
+ * decode to U+FFFD, so two such ids can have one text, and are one person.
  */
 final class IdOrder {
   private IdOrder() {}
@@ -29,10 +29,12 @@ final class IdOrder {
     }
     boolean longIds = !shares.isEmpty() && shares.get(0).longIds() != null;
     Flat flat = longIds ? longs(shares, offsets[shares.size()]) : strings(shares, offsets);
-    int n = flat.key.length;
-    int[] order = sortedOrder(flat.key);
-    if (flat.byText != null) {
-      sortRuns(flat.key, order, flat.byText);
+    long[] key = flat.key();
+    Comparator<Integer> byText = flat.byText();
+    int n = key.length;
+    int[] order = sortedOrder(key);
+    if (byText != null) {
+      sortRuns(key, order, byText);
     }
     int[] number = new int[n];
     String[] names = new String[n];
@@ -40,10 +42,10 @@ final class IdOrder {
     for (int k = 0; k < n; k++) {
       boolean same =
           k > 0
-              && flat.key[k] == flat.key[k - 1]
-              && (flat.byText == null || flat.byText.compare(order[k - 1], order[k]) == 0);
+              && key[k] == key[k - 1]
+              && (byText == null || byText.compare(order[k - 1], order[k]) == 0);
       if (!same) {
-        names[distinct++] = flat.text(order[k]);
+        names[distinct++] = flat.text().apply(order[k]);
       }
       number[order[k]] = distinct - 1;
     }
@@ -55,19 +57,10 @@ final class IdOrder {
   }
 
   /**
-   * Every share's ids end to end: a key for each, and the order among ids whose keys tie (null when
-   * equal keys are equal ids).
+   * Every share's ids end to end: a key for each, the order among ids whose keys tie (null when
+   * equal keys are equal ids), and each id's text.
    */
-  private abstract static class Flat {
-    final long[] key;
-    Comparator<Integer> byText;
-
-    Flat(int n) {
-      key = new long[n];
-    }
-
-    abstract String text(int id);
-  }
+  private record Flat(long[] key, Comparator<Integer> byText, IntFunction<String> text) {}
 
   private static Flat longs(List<Propagator.Share> shares, int n) {
     long[] ids = new long[n];
@@ -76,19 +69,17 @@ final class IdOrder {
       System.arraycopy(share.longIds(), 0, ids, at, share.ids());
       at += share.ids();
     }
-    Flat flat =
-        new Flat(n) {
-          @Override
-          String text(int id) {
-            return Long.toString(ids[id]);
-          }
-        };
-    for (int i = 0; i < n; i++) {
-      flat.key[i] = ids[i] ^ Long.MIN_VALUE;
-    }
-    return flat;
+    long[] key = new long[n];
+    Arrays.setAll(key, i -> ids[i] ^ Long.MIN_VALUE);
+    return new Flat(key, null, i -> Long.toString(ids[i]));
   }
 
+  /**
+   * A string id's key: its ASCII bytes after the common prefix, up to 8, then zeros. At its first
+   * other byte the key ends in 0xFF (a character above ASCII, or bytes that decode to U+FFFD: after
+   * every ASCII character) or in 0 (NUL: with the ids that end there), so keys in order are ids in
+   * order, and those ids tie and are ordered by their text.
+   */
   private static Flat strings(List<Propagator.Share> shares, int[] offsets) {
     int n = offsets[shares.size()];
     int[] ends = new int[n];
@@ -102,52 +93,56 @@ final class IdOrder {
       }
       used += share.utf8().length;
     }
+    // Ids are end to end: each starts where the one before it ends (a share's bytes are its ids').
     int common = n == 0 ? 0 : ends[0];
+    for (int b = 0; b < common; b++) {
+      if (bytes[b] <= 0) {
+        common = b; // the common prefix stays ASCII
+      }
+    }
     int longest = 0;
-    boolean ascii = true;
+    boolean[] other = new boolean[n];
+    boolean any = false;
     for (int i = 0, start = 0; i < n; start = ends[i++]) {
       int length = ends[i] - start;
       common = Math.min(common, length);
       int differ = Arrays.mismatch(bytes, 0, common, bytes, start, start + common);
       common = differ < 0 ? common : differ;
       longest = Math.max(longest, length);
-      for (int b = start; b < ends[i]; b++) {
-        ascii &= bytes[b] > 0;
+      for (int b = start; b < ends[i] && !other[i]; b++) {
+        other[i] = bytes[b] <= 0;
       }
+      any |= other[i];
     }
-    String[] texts = ascii ? null : new String[n];
-    Flat flat =
-        new Flat(n) {
-          @Override
-          String text(int id) {
-            return texts != null ? texts[id] : decode(bytes, ends, id);
-          }
-        };
-    if (ascii) {
-      for (int i = 0; i < n; i++) {
-        int start = (i == 0 ? 0 : ends[i - 1]) + common;
-        long key = 0;
-        for (int b = start; b < start + 8; b++) {
-          key = key << 8 | (b < ends[i] ? bytes[b] : 0);
+    long[] key = new long[n];
+    for (int i = 0; i < n; i++) {
+      int start = (i == 0 ? 0 : ends[i - 1]) + common;
+      long k = 0;
+      int tail = -1; // what fills the key from its first byte that is not ASCII or is NUL
+      for (int b = start; b < start + 8; b++) {
+        if (tail < 0 && b < ends[i] && bytes[b] <= 0) {
+          tail = bytes[b] == 0 ? 0 : 0xFF;
         }
-        flat.key[i] = key;
+        k = k << 8 | (tail >= 0 ? tail : b < ends[i] ? bytes[b] : 0);
       }
-      if (longest - common > 8) {
-        flat.byText =
-            (a, b) ->
-                Arrays.compareUnsigned(
-                    bytes,
-                    a == 0 ? 0 : ends[a - 1],
-                    ends[a],
-                    bytes,
-                    b == 0 ? 0 : ends[b - 1],
-                    ends[b]);
-      }
-    } else {
-      Arrays.setAll(texts, i -> decode(bytes, ends, i));
-      flat.byText = Comparator.comparing(i -> texts[i]);
+      key[i] = k;
     }
-    return flat;
+    Comparator<Integer> byText = null;
+    if (any) {
+      byText =
+          (a, b) ->
+              other[a] || other[b]
+                  ? decode(bytes, ends, a).compareTo(decode(bytes, ends, b))
+                  : compareBytes(bytes, ends, a, b);
+    } else if (longest - common > 8) {
+      byText = (a, b) -> compareBytes(bytes, ends, a, b);
+    }
+    return new Flat(key, byText, i -> decode(bytes, ends, i));
+  }
+
+  private static int compareBytes(byte[] bytes, int[] ends, int a, int b) {
+    return Arrays.compareUnsigned(
+        bytes, a == 0 ? 0 : ends[a - 1], ends[a], bytes, b == 0 ? 0 : ends[b - 1], ends[b]);
   }
 
   private static String decode(byte[] bytes, int[] ends, int id) {

@@ -61,6 +61,62 @@ class IdOrderTest {
   }
 
   @Test
+  void idsOfNineBytesAfterThePrefixAreOrderedByTheirLastByteToo() {
+    // The common prefix is "k"; the longest ids are 9 bytes after it, one more than the key holds.
+    List<String> ids = new ArrayList<>(List.of("k", "k00000000", "k000000000"));
+    while (ids.size() < 5_000) {
+      ids.add(String.format("k%08d%c", rnd.nextInt(50), 'a' + rnd.nextInt(3)));
+    }
+    assertNumberedInJavaOrder(ids);
+  }
+
+  @Test
+  void asciiIdsAndAFewOthersThatShareTheirPrefixes() {
+    List<String> ids =
+        new ArrayList<>(
+            List.of("ab", "ab\u00e9", "abc", "ab\uFF21", "ab\uD83D\uDE00", "a\u0000", "a", ""));
+    while (ids.size() < 20_000) {
+      ids.add("ab" + rnd.nextInt(100_000));
+    }
+    assertNumberedInJavaOrder(ids);
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreTheTextTheyDecodeTo() {
+    // 0xFF, 0xFE and U+FFFD's own bytes after "a" all decode to "a\uFFFD": one id.
+    byte[][] first = {{'a', (byte) 0xFF}, {'a', 'b'}, {'a', (byte) 0xC3, (byte) 0xA9}};
+    byte[][] second = {{'a', (byte) 0xFE}, {'a'}, {'a', (byte) 0xEF, (byte) 0xBF, (byte) 0xBD}};
+    List<Propagator.Share> shares = new ArrayList<>();
+    for (byte[][] ids : List.of(first, second)) {
+      Propagator.Utf8Ids index = new Propagator.Utf8Ids();
+      for (byte[] id : ids) {
+        index.id(UTF8String.fromBytes(id));
+      }
+      shares.add(index.share(shares.size(), new int[0], new int[0], new double[0]));
+    }
+    IdOrder.Numbered numbered = IdOrder.of(shares);
+    assertThat(numbered.names()).containsExactly("a", "ab", "a\u00e9", "a\uFFFD");
+    assertThat(numbered.numbers()[0]).containsExactly(3, 1, 2);
+    assertThat(numbered.numbers()[1]).containsExactly(3, 0, 3);
+  }
+
+  @Test
+  void sharesWithNoIds() {
+    Propagator.Share none =
+        new Propagator.Utf8Ids().share(0, new int[0], new int[0], new double[0]);
+    Propagator.Utf8Ids index = new Propagator.Utf8Ids();
+    index.id(UTF8String.fromString("b"));
+    index.id(UTF8String.fromString("a"));
+    Propagator.Share some = index.share(1, new int[0], new int[0], new double[0]);
+    IdOrder.Numbered numbered = IdOrder.of(List.of(none, some, none));
+    assertThat(numbered.names()).containsExactly("a", "b");
+    assertThat(numbered.numbers()[0]).isEmpty();
+    assertThat(numbered.numbers()[1]).containsExactly(1, 0);
+    assertThat(numbered.numbers()[2]).isEmpty();
+    assertThat(IdOrder.of(List.of()).names()).isEmpty();
+  }
+
+  @Test
   void longIdsAreOrderedAsNumbers() {
     List<Long> ids = new ArrayList<>(List.of(Long.MIN_VALUE, -1L, 0L, 1L, Long.MAX_VALUE));
     while (ids.size() < 20_000) {
@@ -82,6 +138,10 @@ class IdOrderTest {
     int[] order = IdOrder.sortedOrder(key);
     assertThat(order).containsExactly(3, 0, 2, 5, 6, 4, 1);
     assertThat(key).containsExactly(0, 3, 3, 3, 1L << 40, Long.MIN_VALUE, -1);
+    // Only the lowest byte differs: one pass, whose result is copied back into the keys.
+    long[] low = {5, 1, 3, 1};
+    assertThat(IdOrder.sortedOrder(low)).containsExactly(1, 3, 2, 0);
+    assertThat(low).containsExactly(1, 1, 3, 5);
   }
 
   private void assertNumberedInJavaOrder(List<String> ids) {
