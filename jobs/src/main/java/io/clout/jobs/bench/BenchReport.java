@@ -59,11 +59,11 @@ final class BenchReport {
             st.ratio() <= 5,
             String.format(
                 "The floor starts from int arrays of ids already numbered 0..n-1 in the driver. Clout starts from a cached DataFrame: each core "
-                    + "hashes the ids of its share of the edges into numbers, one task sorts all the shares' ids together to number them in id "
-                    + "order (so every run sums in the same order), orders the edges, iterates over ranges of destinations on the executor's "
-                    + "cores and builds a row per person at the end. With string ids, as the daily job passes person ids, it took %s s (%sx "
-                    + "the floor). Numbering the ids on each core is the largest part left, its hashing bound by memory latency (a table of nearly "
-                    + "a million ids per core); numbering persons once per day upstream would remove it.",
+                    + "reads its share of the edges and sorts their ids to number them, one task sorts all the shares' distinct ids together to "
+                    + "number them in id order (so every run sums in the same order), orders the edges, iterates over ranges of destinations on "
+                    + "the executor's cores and builds a row per person at the end. With string ids, as the daily job passes person ids, it took "
+                    + "%s s (%sx the floor). Reading and numbering the ids on each core is the largest part left; numbering persons once per "
+                    + "day upstream would remove the numbering.",
                 num(st.cloutStringIdsS()), num(st.ratioStringIds()))));
     t.add(
         target(
@@ -163,8 +163,8 @@ final class BenchReport {
             "<= 5",
             r.propagationDailyIdsVsSingleThread(),
             r.propagationDailyIdsVsSingleThread() <= 5,
-            "String ids are hashed into numbers on every core, the largest part left, bound by memory latency "
-                + "(docs/daily-performance.md); numbering persons once upstream would avoid it."));
+            "String ids are read and sorted into numbers on every core, the largest part left (docs/daily-performance.md); numbering "
+                + "persons once upstream would avoid the sort."));
     t.add(
         target(
             "distributed propagation <= 1.0x GraphX (best partitioning)",

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * The shares' ids numbered 0..n-1 in id order, all at once: the merge side of {@link
- * Propagator#inMemory}. Every share's ids (an id seen by several shares is there once for each) are
- * sorted together by a 64-bit key with a radix sort, then numbered in one sweep, equal ids once. A
+ * Ids numbered 0..n-1 in id order, for {@link Propagator#inMemory}: on each core, the ids of its
+ * share of the edges as the rows give them ({@link #strings}, {@link #longs}); in the one task,
+ * every share's distinct ids together ({@link #of}; an id in several shares is there once for
+ * each). The ids are sorted by a 64-bit key with a radix sort, then numbered in one sweep, equal
+ * ids once: a sort reads and writes memory in order, where a hash table of the ids waited on it. A
  * long id's key is the id (its sign bit flipped: numeric order). A string id's key is made of its
  * first 8 bytes after the prefix that all the ids share, so that keys in order are ids in Java's
  * string order; ids whose keys tie (longer ids, and ids with a character beyond ASCII or NUL in
@@ -22,78 +24,66 @@ final class IdOrder {
   /** {@code numbers[j][i]}: the number of share j's id i; {@code names[number]}: its text. */
   record Numbered(int[][] numbers, String[] names) {}
 
+  /**
+   * {@code number[id]}: an id's place among the distinct ids; {@code first[number]}: an id there.
+   */
+  record Sorted(int[] number, int[] first) {}
+
   static Numbered of(List<Propagator.Share> shares) {
     int[] offsets = new int[shares.size() + 1];
     for (int j = 0; j < shares.size(); j++) {
       offsets[j + 1] = offsets[j] + shares.get(j).ids();
     }
-    boolean longIds = !shares.isEmpty() && shares.get(0).longIds() != null;
-    Flat flat = longIds ? longs(shares, offsets[shares.size()]) : strings(shares, offsets);
-    long[] key = flat.key();
-    Comparator<Integer> byText = flat.byText();
-    int n = key.length;
-    int[] order = sortedOrder(key);
-    if (byText != null) {
-      sortRuns(key, order, byText);
-    }
-    int[] number = new int[n];
-    String[] names = new String[n];
-    int distinct = 0;
-    for (int k = 0; k < n; k++) {
-      boolean same =
-          k > 0
-              && key[k] == key[k - 1]
-              && (byText == null || byText.compare(order[k - 1], order[k]) == 0);
-      if (!same) {
-        names[distinct++] = flat.text().apply(order[k]);
+    int n = offsets[shares.size()];
+    IntFunction<String> text;
+    Sorted sorted;
+    if (!shares.isEmpty() && shares.get(0).longIds() != null) {
+      long[] ids = new long[n];
+      for (int j = 0; j < shares.size(); j++) {
+        System.arraycopy(shares.get(j).longIds(), 0, ids, offsets[j], shares.get(j).ids());
       }
-      number[order[k]] = distinct - 1;
+      sorted = longs(ids);
+      text = i -> Long.toString(ids[i]);
+    } else {
+      int[] ends = new int[n];
+      byte[] bytes = new byte[shares.stream().mapToInt(s -> s.utf8().length).sum()];
+      int used = 0;
+      for (int j = 0; j < shares.size(); j++) {
+        Propagator.Share share = shares.get(j);
+        System.arraycopy(share.utf8(), 0, bytes, used, share.utf8().length);
+        for (int i = 0; i < share.ids(); i++) {
+          ends[offsets[j] + i] = used + share.ends()[i];
+        }
+        used += share.utf8().length;
+      }
+      sorted = strings(bytes, ends);
+      text = i -> decode(bytes, ends, i);
     }
+    String[] names = new String[sorted.first().length];
+    Arrays.setAll(names, d -> text.apply(sorted.first()[d]));
     int[][] numbers = new int[shares.size()][];
     for (int j = 0; j < numbers.length; j++) {
-      numbers[j] = Arrays.copyOfRange(number, offsets[j], offsets[j + 1]);
+      numbers[j] = Arrays.copyOfRange(sorted.number(), offsets[j], offsets[j + 1]);
     }
-    return new Numbered(numbers, Arrays.copyOf(names, distinct));
+    return new Numbered(numbers, names);
   }
 
-  /**
-   * Every share's ids end to end: a key for each, the order among ids whose keys tie (null when
-   * equal keys are equal ids), and each id's text.
-   */
-  private record Flat(long[] key, Comparator<Integer> byText, IntFunction<String> text) {}
-
-  private static Flat longs(List<Propagator.Share> shares, int n) {
-    long[] ids = new long[n];
-    int at = 0;
-    for (Propagator.Share share : shares) {
-      System.arraycopy(share.longIds(), 0, ids, at, share.ids());
-      at += share.ids();
-    }
-    long[] key = new long[n];
+  /** Long ids in numeric order: the key is the id with its sign bit flipped. */
+  static Sorted longs(long[] ids) {
+    long[] key = new long[ids.length];
     Arrays.setAll(key, i -> ids[i] ^ Long.MIN_VALUE);
-    return new Flat(key, null, i -> Long.toString(ids[i]));
+    return sort(key, null);
   }
 
   /**
-   * A string id's key: its ASCII bytes after the common prefix, up to 8, then zeros. At its first
-   * other byte the key ends in 0xFF (a character above ASCII, or bytes that decode to U+FFFD: after
-   * every ASCII character) or in 0 (NUL: with the ids that end there), so keys in order are ids in
-   * order, and those ids tie and are ordered by their text.
+   * String ids, held end to end in {@code bytes} (each starts where the one before it ends), in
+   * Java's string order. An id's key: its ASCII bytes after the common prefix, up to 8, then zeros.
+   * At its first other byte the key ends in 0xFF (a character above ASCII, or bytes that decode to
+   * U+FFFD: after every ASCII character) or in 0 (NUL: with the ids that end there), so keys in
+   * order are ids in order, and those ids tie and are ordered by their text.
    */
-  private static Flat strings(List<Propagator.Share> shares, int[] offsets) {
-    int n = offsets[shares.size()];
-    int[] ends = new int[n];
-    byte[] bytes = new byte[shares.stream().mapToInt(s -> s.utf8().length).sum()];
-    int used = 0;
-    for (int j = 0; j < shares.size(); j++) {
-      Propagator.Share share = shares.get(j);
-      System.arraycopy(share.utf8(), 0, bytes, used, share.utf8().length);
-      for (int i = 0; i < share.ids(); i++) {
-        ends[offsets[j] + i] = used + share.ends()[i];
-      }
-      used += share.utf8().length;
-    }
-    // Ids are end to end: each starts where the one before it ends (a share's bytes are its ids').
+  static Sorted strings(byte[] bytes, int[] ends) {
+    int n = ends.length;
     int common = n == 0 ? 0 : ends[0];
     for (int b = 0; b < common; b++) {
       if (bytes[b] <= 0) {
@@ -137,7 +127,33 @@ final class IdOrder {
     } else if (longest - common > 8) {
       byText = (a, b) -> compareBytes(bytes, ends, a, b);
     }
-    return new Flat(key, byText, i -> decode(bytes, ends, i));
+    return sort(key, byText);
+  }
+
+  /**
+   * Ids by their keys, ties by {@code byText} (null when equal keys are equal ids), numbered in one
+   * sweep, equal ids once.
+   */
+  private static Sorted sort(long[] key, Comparator<Integer> byText) {
+    int n = key.length;
+    int[] order = sortedOrder(key);
+    if (byText != null) {
+      sortRuns(key, order, byText);
+    }
+    int[] number = new int[n];
+    int[] first = new int[n];
+    int distinct = 0;
+    for (int k = 0; k < n; k++) {
+      boolean same =
+          k > 0
+              && key[k] == key[k - 1]
+              && (byText == null || byText.compare(order[k - 1], order[k]) == 0);
+      if (!same) {
+        first[distinct++] = order[k];
+      }
+      number[order[k]] = distinct - 1;
+    }
+    return new Sorted(number, Arrays.copyOf(first, distinct));
   }
 
   private static int compareBytes(byte[] bytes, int[] ends, int a, int b) {

@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.IntPredicate;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -24,7 +23,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.array.ByteArrayMethods;
-import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -55,9 +53,9 @@ public final class Propagator {
   /**
    * All edges ranked in one task with arrays: the fast path for graphs that fit. Ids may be strings
    * or longs; long ids (already numbered, as GraphX wants them) come back as their decimal text in
-   * person_id. Each core first numbers the ids of its share of the edges, reading Spark's internal
-   * rows (a string id stays UTF-8 bytes); the one task then only merges those numberings, so the
-   * per-edge hashing runs on every core.
+   * person_id. Each core first numbers the distinct ids of its share of the edges in id order,
+   * reading Spark's internal rows (a string id stays UTF-8 bytes); the one task then numbers all
+   * the shares' distinct ids together, so the per-edge work runs on every core.
    */
   public static Dataset<Row> inMemory(Dataset<Row> edges, Settings s) {
     Dataset<Row> e = edges.select(col("src"), col("dst"), col("p"));
@@ -75,9 +73,9 @@ public final class Propagator {
   }
 
   /**
-   * Partition {@code partition}'s share of the edges with their ends numbered 0..k-1 in the order
-   * first seen: the ids themselves are {@code longIds}, or the UTF-8 bytes {@code utf8} cut at
-   * {@code ends}.
+   * Partition {@code partition}'s share of the edges with their ends numbered 0..k-1 in id order:
+   * the distinct ids themselves are {@code longIds}, or the UTF-8 bytes {@code utf8} cut at {@code
+   * ends}.
    */
   record Share(
       int partition, long[] longIds, byte[] utf8, int[] ends, int[] src, int[] dst, double[] p)
@@ -108,18 +106,24 @@ public final class Propagator {
         if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
           throw new IllegalArgumentException("Cannot rank: an edge with a null src, dst or p");
         }
-        // Edges often come grouped by source: the last source is checked before any hashing.
-        last = last >= 0 && ids.sameId(r, 0, last) ? last : ids.id(r, 0);
+        // Edges often come grouped by source: a source the row before had is not added again.
+        last = last >= 0 && ids.sameId(r, 0, last) ? last : ids.add(r, 0);
         src.add(last);
-        dst.add(ids.id(r, 1));
+        dst.add(ids.add(r, 1));
         if (m == p.length) {
           p = Arrays.copyOf(p, m * 2);
         }
         p[m++] = r.getDouble(2);
       }
+      IdOrder.Sorted sorted = ids.sort();
+      int[] s = src.toArray();
+      int[] d = dst.toArray();
+      for (int k = 0; k < m; k++) {
+        s[k] = sorted.number()[s[k]];
+        d[k] = sorted.number()[d[k]];
+      }
       return List.of(
-              ids.share(
-                  TaskContext.getPartitionId(), src.toArray(), dst.toArray(), Arrays.copyOf(p, m)))
+              ids.share(TaskContext.getPartitionId(), sorted.first(), s, d, Arrays.copyOf(p, m)))
           .iterator();
     }
   }
@@ -218,106 +222,56 @@ public final class Propagator {
   }
 
   /**
-   * Numbers ids 0, 1, 2, ... in the order first seen, in an open-addressing table whose slots hold
-   * an id's hash and number in one long (-1 when empty): no boxing, and a probe reads one array
-   * until the hashes match. The subclass holds the ids themselves.
+   * A share's ids as the rows give them, one for each run of a source and one for each destination,
+   * until {@link IdOrder} sorts them and numbers the distinct ones: a sort, where a hash table of
+   * the distinct ids waited on memory for nearly every destination.
    */
   abstract static class Ids {
-    private long[] slots = emptySlots(1 << 16);
     int n;
 
-    /** The number of the id with this hash for which {@code sameId(number)} holds, or a new one. */
-    final int number(int hash, IntPredicate sameId) {
-      int mask = slots.length - 1;
-      int slot = home(hash, mask);
-      for (long s = slots[slot]; s != -1; s = slots[slot = (slot + 1) & mask]) {
-        if ((int) (s >>> 32) == hash && sameId.test((int) s)) {
-          return (int) s;
-        }
-      }
-      slots[slot] = ((long) hash << 32) | n;
-      if (++n * 2 > slots.length) {
-        long[] old = slots;
-        slots = emptySlots(old.length * 2);
-        mask = slots.length - 1;
-        for (long s : old) {
-          if (s != -1) {
-            int at = home((int) (s >>> 32), mask);
-            while (slots[at] != -1) {
-              at = (at + 1) & mask;
-            }
-            slots[at] = s;
-          }
-        }
-      }
-      return n - 1;
-    }
+    /** Adds the id in a row's column; its index. */
+    abstract int add(InternalRow row, int column);
 
-    /** A hash's first slot: its bits mixed (Murmur3's finalizer), so similar hashes spread. */
-    static int home(int hash, int mask) {
-      int h = hash;
-      h ^= h >>> 16;
-      h *= 0x85ebca6b;
-      h ^= h >>> 13;
-      h *= 0xc2b2ae35;
-      h ^= h >>> 16;
-      return h & mask;
-    }
+    /** Whether the id in a row's column is the one added as {@code id}. */
+    abstract boolean sameId(InternalRow row, int column, int id);
 
-    private static long[] emptySlots(int size) {
-      long[] a = new long[size];
-      Arrays.fill(a, -1);
-      return a;
-    }
+    /** The ids numbered in id order. */
+    abstract IdOrder.Sorted sort();
 
-    /** The number of the id in a row's column. */
-    abstract int id(InternalRow row, int column);
-
-    /** Whether the id in a row's column is the one numbered {@code number}. */
-    abstract boolean sameId(InternalRow row, int column, int number);
-
-    /** A partition's edges, numbered by this table, with the ids it holds. */
-    abstract Share share(int partition, int[] src, int[] dst, double[] p);
+    /**
+     * A partition's edges, numbered in id order, with its distinct ids ({@code first}) in order.
+     */
+    abstract Share share(int partition, int[] first, int[] src, int[] dst, double[] p);
   }
 
   /** Long ids. */
   static final class LongIds extends Ids {
-    private long[] keys = new long[1024];
+    private long[] ids = new long[1024];
 
-    int id(long key) {
-      int before = n;
-      int number = number(hash(key), i -> keys[i] == key);
-      if (number == before) {
-        if (n > keys.length) {
-          keys = Arrays.copyOf(keys, keys.length * 2);
-        }
-        keys[number] = key;
+    @Override
+    int add(InternalRow row, int column) {
+      if (n == ids.length) {
+        ids = Arrays.copyOf(ids, n * 2);
       }
-      return number;
-    }
-
-    /** The key's bits mixed into an int: ids that differ only in their high bits spread too. */
-    static int hash(long key) {
-      return Long.hashCode(key * 0x9E3779B97F4A7C15L);
-    }
-
-    long[] keys() {
-      return Arrays.copyOf(keys, n);
+      ids[n] = row.getLong(column);
+      return n++;
     }
 
     @Override
-    int id(InternalRow row, int column) {
-      return id(row.getLong(column));
+    boolean sameId(InternalRow row, int column, int id) {
+      return ids[id] == row.getLong(column);
     }
 
     @Override
-    boolean sameId(InternalRow row, int column, int number) {
-      return keys[number] == row.getLong(column);
+    IdOrder.Sorted sort() {
+      return IdOrder.longs(Arrays.copyOf(ids, n));
     }
 
     @Override
-    Share share(int partition, int[] src, int[] dst, double[] p) {
-      return new Share(partition, keys(), null, null, src, dst, p);
+    Share share(int partition, int[] first, int[] src, int[] dst, double[] p) {
+      long[] distinct = new long[first.length];
+      Arrays.setAll(distinct, i -> ids[first[i]]);
+      return new Share(partition, distinct, null, null, src, dst, p);
     }
   }
 
@@ -326,58 +280,36 @@ public final class Propagator {
     private byte[] bytes = new byte[1 << 16];
     private int[] ends = new int[1024];
 
-    int id(UTF8String key) {
-      return lookup(key.getBaseObject(), key.getBaseOffset(), key.numBytes());
-    }
-
-    private int lookup(Object base, long offset, int length) {
-      int hash = Murmur3_x86_32.hashUnsafeBytes(base, offset, length, 42);
-      int before = n;
-      int number =
-          number(
-              hash,
-              i -> {
-                int start = start(i);
-                return ends[i] - start == length
-                    && ByteArrayMethods.arrayEquals(
-                        bytes, Platform.BYTE_ARRAY_OFFSET + start, base, offset, length);
-              });
-      if (number == before) {
-        int start = start(number);
-        if (start + length > bytes.length) {
-          bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, start + length));
-        }
-        Platform.copyMemory(base, offset, bytes, Platform.BYTE_ARRAY_OFFSET + start, length);
-        if (number == ends.length) {
-          ends = Arrays.copyOf(ends, ends.length * 2);
-        }
-        ends[number] = start + length;
+    @Override
+    int add(InternalRow row, int column) {
+      UTF8String id = row.getUTF8String(column);
+      int start = start(n);
+      int length = id.numBytes();
+      if (start + length > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, start + length));
       }
-      return number;
+      Platform.copyMemory(
+          id.getBaseObject(),
+          id.getBaseOffset(),
+          bytes,
+          Platform.BYTE_ARRAY_OFFSET + start,
+          length);
+      if (n == ends.length) {
+        ends = Arrays.copyOf(ends, n * 2);
+      }
+      ends[n] = start + length;
+      return n++;
     }
 
-    private int start(int number) {
-      return number == 0 ? 0 : ends[number - 1];
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(bytes, start(n));
-    }
-
-    int[] ends() {
-      return Arrays.copyOf(ends, n);
-    }
-
-    @Override
-    int id(InternalRow row, int column) {
-      return id(row.getUTF8String(column));
+    private int start(int id) {
+      return id == 0 ? 0 : ends[id - 1];
     }
 
     @Override
-    boolean sameId(InternalRow row, int column, int number) {
+    boolean sameId(InternalRow row, int column, int id) {
       UTF8String key = row.getUTF8String(column);
-      int start = start(number);
-      return ends[number] - start == key.numBytes()
+      int start = start(id);
+      return ends[id] - start == key.numBytes()
           && ByteArrayMethods.arrayEquals(
               bytes,
               Platform.BYTE_ARRAY_OFFSET + start,
@@ -387,8 +319,25 @@ public final class Propagator {
     }
 
     @Override
-    Share share(int partition, int[] src, int[] dst, double[] p) {
-      return new Share(partition, null, bytes(), ends(), src, dst, p);
+    IdOrder.Sorted sort() {
+      return IdOrder.strings(bytes, Arrays.copyOf(ends, n));
+    }
+
+    @Override
+    Share share(int partition, int[] first, int[] src, int[] dst, double[] p) {
+      int[] distinctEnds = new int[first.length];
+      int size = 0;
+      for (int i = 0; i < first.length; i++) {
+        size += ends[first[i]] - start(first[i]);
+        distinctEnds[i] = size;
+      }
+      byte[] distinct = new byte[size];
+      for (int i = 0; i < first.length; i++) {
+        int from = start(first[i]);
+        int at = i == 0 ? 0 : distinctEnds[i - 1];
+        System.arraycopy(bytes, from, distinct, at, ends[first[i]] - from);
+      }
+      return new Share(partition, null, distinct, distinctEnds, src, dst, p);
     }
   }
 

@@ -2,6 +2,8 @@ package io.clout.jobs.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -10,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,11 +89,7 @@ class IdOrderTest {
     byte[][] second = {{'a', (byte) 0xFE}, {'a'}, {'a', (byte) 0xEF, (byte) 0xBF, (byte) 0xBD}};
     List<Propagator.Share> shares = new ArrayList<>();
     for (byte[][] ids : List.of(first, second)) {
-      Propagator.Utf8Ids index = new Propagator.Utf8Ids();
-      for (byte[] id : ids) {
-        index.id(UTF8String.fromBytes(id));
-      }
-      shares.add(index.share(shares.size(), new int[0], new int[0], new double[0]));
+      shares.add(share(shares.size(), List.of(ids)));
     }
     IdOrder.Numbered numbered = IdOrder.of(shares);
     assertThat(numbered.names()).containsExactly("a", "ab", "a\u00e9", "a\uFFFD");
@@ -102,12 +99,8 @@ class IdOrderTest {
 
   @Test
   void sharesWithNoIds() {
-    Propagator.Share none =
-        new Propagator.Utf8Ids().share(0, new int[0], new int[0], new double[0]);
-    Propagator.Utf8Ids index = new Propagator.Utf8Ids();
-    index.id(UTF8String.fromString("b"));
-    index.id(UTF8String.fromString("a"));
-    Propagator.Share some = index.share(1, new int[0], new int[0], new double[0]);
+    Propagator.Share none = share(0, List.of());
+    Propagator.Share some = share(1, List.of(utf8("b"), utf8("a")));
     IdOrder.Numbered numbered = IdOrder.of(List.of(none, some, none));
     assertThat(numbered.names()).containsExactly("a", "b");
     assertThat(numbered.numbers()[0]).isEmpty();
@@ -125,9 +118,8 @@ class IdOrderTest {
     List<List<Long>> shares = deal(ids);
     List<Propagator.Share> built = new ArrayList<>();
     for (List<Long> share : shares) {
-      Propagator.LongIds index = new Propagator.LongIds();
-      share.forEach(index::id);
-      built.add(index.share(built.size(), new int[0], new int[0], new double[0]));
+      long[] longIds = share.stream().mapToLong(Long::longValue).toArray();
+      built.add(new Propagator.Share(built.size(), longIds, null, null, NONE, NONE, new double[0]));
     }
     assertNumbered(IdOrder.of(built), shares, new TreeSet<>(ids), String::valueOf);
   }
@@ -148,11 +140,27 @@ class IdOrderTest {
     List<List<String>> shares = deal(ids);
     List<Propagator.Share> built = new ArrayList<>();
     for (List<String> share : shares) {
-      Propagator.Utf8Ids index = new Propagator.Utf8Ids();
-      share.forEach(id -> index.id(UTF8String.fromString(id)));
-      built.add(index.share(built.size(), new int[0], new int[0], new double[0]));
+      built.add(share(built.size(), share.stream().map(IdOrderTest::utf8).toList()));
     }
     assertNumbered(IdOrder.of(built), shares, new TreeSet<>(ids), Function.identity());
+  }
+
+  private static final int[] NONE = new int[0];
+
+  private static byte[] utf8(String id) {
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A share of these ids (string ids as their bytes) and no edges. */
+  private static Propagator.Share share(int partition, List<byte[]> ids) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int[] ends = new int[ids.size()];
+    for (int i = 0; i < ids.size(); i++) {
+      bytes.writeBytes(ids.get(i));
+      ends[i] = bytes.size();
+    }
+    return new Propagator.Share(
+        partition, null, bytes.toByteArray(), ends, NONE, NONE, new double[0]);
   }
 
   /** Each id to one of three shares, and half of them to the next share too. */

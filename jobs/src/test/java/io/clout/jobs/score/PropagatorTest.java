@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.clout.jobs.TestSpark;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +21,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -142,70 +145,9 @@ class PropagatorTest {
   }
 
   @Test
-  void longIdsAreNumberedInFirstSeenOrderAcrossTableGrowth() {
-    // 200k distinct ids: the table starts at 65,536 slots, so it is rebuilt three times.
-    Random rnd = new Random(5);
-    long[] ids = new long[200_000];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = rnd.nextLong();
-    }
-    Propagator.LongIds index = new Propagator.LongIds();
-    for (int i = 0; i < ids.length; i++) {
-      assertThat(index.id(ids[i])).isEqualTo(i);
-    }
-    for (int i = 0; i < ids.length; i += 997) {
-      assertThat(index.id(ids[i])).as("id seen before").isEqualTo(i);
-    }
-    assertThat(index.keys()).containsExactly(ids);
-    IdOrder.Numbered numbered = IdOrder.of(List.of(shareOf(index)));
-    long[] sorted = ids.clone();
-    java.util.Arrays.sort(sorted);
-    for (int i = 0; i < ids.length; i++) {
-      int number = numbered.numbers()[0][i];
-      assertThat(sorted[number]).isEqualTo(ids[i]);
-      assertThat(numbered.names()[number]).isEqualTo(Long.toString(ids[i]));
-    }
-  }
-
-  @Test
-  void stringIdsAreNumberedInFirstSeenOrderAndSortedAsJavaStrings() {
-    // 100k ids (the table is rebuilt twice) and a few whose UTF-8 byte order is not Java's
-    // string order: U+FF21 sorts after the surrogate pair of U+1F600 as a Java string, before it
-    // as UTF-8 bytes.
-    List<String> ids = new ArrayList<>(List.of("\uFF21", "\uD83D\uDE00", "é", "z", "a", ""));
-    Random rnd = new Random(7);
-    while (ids.size() < 100_000) {
-      ids.add("p" + rnd.nextInt(1 << 30));
-    }
-    List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
-    Propagator.Utf8Ids index = new Propagator.Utf8Ids();
-    for (int i = 0; i < distinct.size(); i++) {
-      assertThat(index.id(UTF8String.fromString(distinct.get(i)))).isEqualTo(i);
-    }
-    for (int i = 0; i < distinct.size(); i += 997) {
-      assertThat(index.id(UTF8String.fromString(new String(distinct.get(i)))))
-          .as("id seen before")
-          .isEqualTo(i);
-    }
-    IdOrder.Numbered numbered = IdOrder.of(List.of(shareOf(index)));
-    List<String> sorted = new ArrayList<>(distinct);
-    java.util.Collections.sort(sorted);
-    assertThat(sorted.indexOf("\uFF21")).isGreaterThan(sorted.indexOf("\uD83D\uDE00"));
-    assertThat(numbered.names()).containsExactlyElementsOf(sorted);
-    for (int i = 0; i < distinct.size(); i++) {
-      assertThat(numbered.names()[numbered.numbers()[0][i]]).isEqualTo(distinct.get(i));
-    }
-  }
-
-  /** The table's ids as a share with no edges, as {@link IdOrder} takes them. */
-  static Propagator.Share shareOf(Propagator.Ids index) {
-    return index.share(0, new int[0], new int[0], new double[0]);
-  }
-
-  @Test
-  void rowsGroupedBySourceAreNumberedAsIfEachIdWereLookedUp() {
-    // Sources in runs (the shortcut), ids that are prefixes of one another, and a source that
-    // comes back after other sources: the share must equal one lookup per id in row order.
+  void aShareHoldsItsDistinctStringIdsInJavaOrderAndItsEdgesNumberedAmongThem() {
+    // Sources in runs (not added again), ids that are prefixes of one another, a source that comes
+    // back after other sources, the empty id, and two whose UTF-8 order is not Java's.
     String[][] rows = {
       {"ab", "abc"},
       {"ab", "a"},
@@ -213,84 +155,86 @@ class PropagatorTest {
       {"abc", "ab"},
       {"abc", "b"},
       {"a", "ab"},
-      {"ab", "b"},
+      {"ab", "\uFF21"},
       {"ab", "abc"},
       {"", "a"},
-      {"", ""}
+      {"\uD83D\uDE00", ""}
     };
-    List<org.apache.spark.sql.catalyst.InternalRow> in = new ArrayList<>();
+    List<InternalRow> in = new ArrayList<>();
     for (String[] r : rows) {
-      in.add(
-          new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
-              new Object[] {UTF8String.fromString(r[0]), UTF8String.fromString(r[1]), 1.0}));
+      in.add(row(UTF8String.fromString(r[0]), UTF8String.fromString(r[1])));
     }
     Propagator.Share share = new Propagator.NumberIds(false).call(in.iterator()).next();
-    Propagator.Utf8Ids each = new Propagator.Utf8Ids();
-    for (int k = 0; k < rows.length; k++) {
-      assertThat(share.src()[k])
-          .as("row %d", k)
-          .isEqualTo(each.id(UTF8String.fromString(rows[k][0])));
-      assertThat(share.dst()[k])
-          .as("row %d", k)
-          .isEqualTo(each.id(UTF8String.fromString(rows[k][1])));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < share.ids(); i++) {
+      int start = i == 0 ? 0 : share.ends()[i - 1];
+      ids.add(new String(share.utf8(), start, share.ends()[i] - start, StandardCharsets.UTF_8));
     }
-    assertThat(share.ids()).isEqualTo(each.n);
+    Set<String> all = new java.util.TreeSet<>();
+    for (String[] r : rows) {
+      all.addAll(List.of(r));
+    }
+    assertThat(ids).containsExactlyElementsOf(all);
+    for (int k = 0; k < rows.length; k++) {
+      assertThat(ids.get(share.src()[k])).as("row %d", k).isEqualTo(rows[k][0]);
+      assertThat(ids.get(share.dst()[k])).as("row %d", k).isEqualTo(rows[k][1]);
+      assertThat(share.p()[k]).isEqualTo(k);
+    }
   }
 
   @Test
-  void sameIdComparesTheWholeIdAcrossTableGrowth() {
+  void aShareHoldsItsDistinctLongIdsInNumericOrder() {
+    long[][] rows = {{5, -3}, {5, 7}, {-3, 5}, {5, Long.MIN_VALUE}, {Long.MAX_VALUE, 5}};
+    List<InternalRow> in = new ArrayList<>();
+    for (long[] r : rows) {
+      in.add(row(r[0], r[1]));
+    }
+    Propagator.Share share = new Propagator.NumberIds(true).call(in.iterator()).next();
+    assertThat(share.longIds()).containsExactly(Long.MIN_VALUE, -3, 5, 7, Long.MAX_VALUE);
+    for (int k = 0; k < rows.length; k++) {
+      assertThat(share.longIds()[share.src()[k]]).isEqualTo(rows[k][0]);
+      assertThat(share.longIds()[share.dst()[k]]).isEqualTo(rows[k][1]);
+    }
+  }
+
+  /** An edge row as Spark's internal rows hold it: src, dst, and p = the row's place. */
+  private int rows;
+
+  private InternalRow row(Object src, Object dst) {
+    return new GenericInternalRow(new Object[] {src, dst, (double) rows++});
+  }
+
+  @Test
+  void sameIdComparesTheWholeIdAcrossGrowth() {
     Propagator.Utf8Ids strings = new Propagator.Utf8Ids();
     Propagator.LongIds longs = new Propagator.LongIds();
     for (int i = 0; i < 100_000; i++) {
-      strings.id(UTF8String.fromString("p" + i));
-      longs.id(i * 31L);
+      InternalRow r = row(UTF8String.fromString("p" + i), i * 31L);
+      assertThat(strings.add(r, 0)).isEqualTo(i);
+      assertThat(longs.add(r, 1)).isEqualTo(i);
     }
-    var p12 =
-        new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
-            new Object[] {UTF8String.fromString("p12"), 12 * 31L});
-    var p123 =
-        new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
-            new Object[] {UTF8String.fromString("p123"), 123 * 31L});
+    InternalRow p12 = row(UTF8String.fromString("p12"), 12 * 31L);
+    InternalRow p123 = row(UTF8String.fromString("p123"), 123 * 31L);
     assertThat(strings.sameId(p12, 0, 12)).isTrue();
     assertThat(strings.sameId(p12, 0, 123)).isFalse();
     assertThat(strings.sameId(p123, 0, 12)).isFalse();
     assertThat(strings.sameId(p123, 0, 123)).isTrue();
+    assertThat(strings.sameId(p123, 0, 99_999)).isFalse();
     assertThat(longs.sameId(p12, 1, 12)).isTrue();
     assertThat(longs.sameId(p123, 1, 12)).isFalse();
   }
 
   @Test
   void idsWhoseBytesAreNotUtf8AndDecodeToOneTextAreOnePerson() {
-    Propagator.Utf8Ids index = new Propagator.Utf8Ids();
-    int ff = index.id(UTF8String.fromBytes(new byte[] {(byte) 0xFF}));
-    int fe = index.id(UTF8String.fromBytes(new byte[] {(byte) 0xFE}));
-    int a = index.id(UTF8String.fromString("a"));
-    assertThat(List.of(ff, fe, a)).containsExactly(0, 1, 2);
-    IdOrder.Numbered numbered = IdOrder.of(List.of(shareOf(index)));
-    assertThat(numbered.names()).containsExactly("a", "\uFFFD");
-    assertThat(numbered.numbers()[0]).containsExactly(1, 1, 0);
-  }
-
-  @Test
-  void longIdsWhoseHalvesAreEqualSpreadOverTheTable() {
-    // (i << 32) | i: Long.hashCode gives 0 for every one of them, and i << 16 leaves the low 16
-    // bits 0. Their first slots in a table of 2^17 must still be nearly all different.
-    Set<Integer> halves = new HashSet<>();
-    Set<Integer> shifted = new HashSet<>();
-    for (long i = 0; i < 50_000; i++) {
-      halves.add(Propagator.Ids.home(Propagator.LongIds.hash((i << 32) | i), (1 << 17) - 1));
-      shifted.add(Propagator.Ids.home(Propagator.LongIds.hash(i << 16), (1 << 17) - 1));
-    }
-    assertThat(halves.size()).isGreaterThan(35_000);
-    assertThat(shifted.size()).isGreaterThan(35_000);
-    Propagator.LongIds index = new Propagator.LongIds();
-    for (long i = 0; i < 50_000; i++) {
-      assertThat(index.id((i << 32) | i)).isEqualTo((int) i);
-    }
-    assertThat(index.id((7L << 32) | 7)).isEqualTo(7);
-    String[] names = IdOrder.of(List.of(shareOf(index))).names();
-    assertThat(names).hasSize(50_000);
-    assertThat(names[7]).isEqualTo(Long.toString((7L << 32) | 7));
+    List<InternalRow> in =
+        List.of(
+            row(UTF8String.fromBytes(new byte[] {(byte) 0xFF}), UTF8String.fromString("a")),
+            row(UTF8String.fromBytes(new byte[] {(byte) 0xFE}), UTF8String.fromString("a")));
+    Propagator.Share share = new Propagator.NumberIds(false).call(in.iterator()).next();
+    assertThat(share.ids()).isEqualTo(2);
+    assertThat(share.src()).containsExactly(1, 1);
+    assertThat(share.dst()).containsExactly(0, 0);
+    assertThat(IdOrder.of(List.of(share)).names()).containsExactly("a", "\uFFFD");
   }
 
   @Test
