@@ -11,12 +11,13 @@ import java.util.function.IntFunction;
  * share of the edges as the rows give them ({@link #strings}, {@link #longs}); in the one task,
  * every share's distinct ids together ({@link #of}; an id in several shares is there once for
  * each). The ids are sorted by a 64-bit key with a radix sort, then numbered in one sweep, equal
- * ids once: a sort reads and writes memory in order, where a hash table of the ids waited on it. A
- * long id's key is the id (its sign bit flipped: numeric order). A string id's key is made of its
- * first 8 bytes after the prefix that all the ids share, so that keys in order are ids in Java's
- * string order; ids whose keys tie (longer ids, and ids with a character beyond ASCII or NUL in
- * their first 8 bytes) are ordered by their text, as Java orders strings. Bytes that are not UTF-8
- * decode to U+FFFD, so two such ids can have one text, and are one person.
+ * ids once: a sort's passes read memory in order and write it to 256 places at a time, where a hash
+ * table of the ids waited on memory for nearly every id. A long id's key is the id (its sign bit
+ * flipped: numeric order). A string id's key is made of its first 8 bytes after the prefix that all
+ * the ids share, so that keys in order are ids in Java's string order; ids whose keys tie (longer
+ * ids, and ids with a character beyond ASCII or NUL in their first 8 bytes) are ordered by their
+ * text, as Java orders strings, long runs of ASCII ids by radix sorts of their next 8 bytes. Bytes
+ * that are not UTF-8 decode to U+FFFD, so two such ids can have one text, and are one person.
  */
 final class IdOrder {
   private IdOrder() {}
@@ -42,7 +43,7 @@ final class IdOrder {
       for (int j = 0; j < shares.size(); j++) {
         System.arraycopy(shares.get(j).longIds(), 0, ids, offsets[j], shares.get(j).ids());
       }
-      sorted = longs(ids);
+      sorted = longs(ids, n);
       text = i -> Long.toString(ids[i]);
     } else {
       int[] ends = new int[n];
@@ -56,7 +57,7 @@ final class IdOrder {
         }
         used += share.utf8().length;
       }
-      sorted = strings(bytes, ends);
+      sorted = strings(bytes, ends, n);
       text = i -> decode(bytes, ends, i);
     }
     String[] names = new String[sorted.first().length];
@@ -69,10 +70,10 @@ final class IdOrder {
   }
 
   /** Long ids in numeric order: the key is the id with its sign bit flipped. */
-  static Sorted longs(long[] ids) {
-    long[] key = new long[ids.length];
+  static Sorted longs(long[] ids, int n) {
+    long[] key = new long[n];
     Arrays.setAll(key, i -> ids[i] ^ Long.MIN_VALUE);
-    return sort(key, null);
+    return sort(key, null, null);
   }
 
   /**
@@ -82,8 +83,7 @@ final class IdOrder {
    * U+FFFD: after every ASCII character) or in 0 (NUL: with the ids that end there), so keys in
    * order are ids in order, and those ids tie and are ordered by their text.
    */
-  static Sorted strings(byte[] bytes, int[] ends) {
-    int n = ends.length;
+  static Sorted strings(byte[] bytes, int[] ends, int n) {
     int common = n == 0 ? 0 : ends[0];
     for (int b = 0; b < common; b++) {
       if (bytes[b] <= 0) {
@@ -106,18 +106,10 @@ final class IdOrder {
     }
     long[] key = new long[n];
     for (int i = 0; i < n; i++) {
-      int start = (i == 0 ? 0 : ends[i - 1]) + common;
-      long k = 0;
-      int tail = -1; // what fills the key from its first byte that is not ASCII or is NUL
-      for (int b = start; b < start + 8; b++) {
-        if (tail < 0 && b < ends[i] && bytes[b] <= 0) {
-          tail = bytes[b] == 0 ? 0 : 0xFF;
-        }
-        k = k << 8 | (tail >= 0 ? tail : b < ends[i] ? bytes[b] : 0);
-      }
-      key[i] = k;
+      key[i] = keyAt(bytes, (i == 0 ? 0 : ends[i - 1]) + common, ends[i]);
     }
     Comparator<Integer> byText = null;
+    Tails tails = null;
     if (any) {
       byText =
           (a, b) ->
@@ -126,19 +118,51 @@ final class IdOrder {
                   : compareBytes(bytes, ends, a, b);
     } else if (longest - common > 8) {
       byText = (a, b) -> compareBytes(bytes, ends, a, b);
+      tails = new Tails(bytes, ends, common);
     }
-    return sort(key, byText);
+    return sort(key, byText, tails);
+  }
+
+  /**
+   * The 8 bytes of an id from {@code start} (its end at {@code end}) as a key, zeros past its end;
+   * from its first byte that is not ASCII or is NUL, 0xFF or 0.
+   */
+  private static long keyAt(byte[] bytes, int start, int end) {
+    long k = 0;
+    int tail = -1;
+    for (int b = start; b < start + 8; b++) {
+      if (tail < 0 && b < end && bytes[b] <= 0) {
+        tail = bytes[b] == 0 ? 0 : 0xFF;
+      }
+      k = k << 8 | (tail >= 0 ? tail : b < end ? bytes[b] : 0);
+    }
+    return k;
+  }
+
+  /** ASCII ids past their first key: 8 more bytes at each depth, for long runs of ties. */
+  private record Tails(byte[] bytes, int[] ends, int common) {
+    private int start(int id, int depth) {
+      return (id == 0 ? 0 : ends[id - 1]) + common + 8 * depth;
+    }
+
+    long key(int id, int depth) {
+      return keyAt(bytes, start(id, depth), ends[id]);
+    }
+
+    boolean ended(int id, int depth) {
+      return start(id, depth) >= ends[id];
+    }
   }
 
   /**
    * Ids by their keys, ties by {@code byText} (null when equal keys are equal ids), numbered in one
    * sweep, equal ids once.
    */
-  private static Sorted sort(long[] key, Comparator<Integer> byText) {
+  private static Sorted sort(long[] key, Comparator<Integer> byText, Tails tails) {
     int n = key.length;
     int[] order = sortedOrder(key);
     if (byText != null) {
-      sortRuns(key, order, byText);
+      sortRuns(key, order, 0, byText, tails, 1);
     }
     int[] number = new int[n];
     int[] first = new int[n];
@@ -211,19 +235,47 @@ final class IdOrder {
     return order;
   }
 
-  /** Each run of equal keys in {@code order} put in {@code byText} order. */
-  private static void sortRuns(long[] key, int[] order, Comparator<Integer> byText) {
+  /**
+   * Each run of equal keys (key[i] is order[offset + i]'s) put in {@code byText} order. A run of
+   * more than 16 ASCII ids ({@code tails} not null) is sorted by their next 8 bytes, run by run, as
+   * deep as they keep tying: ids that share a long prefix, such as a network's name, do not go
+   * through one boxed sort.
+   */
+  private static void sortRuns(
+      long[] key, int[] order, int offset, Comparator<Integer> byText, Tails tails, int depth) {
     for (int a = 0, b; a < key.length; a = b) {
       for (b = a + 1; b < key.length && key[b] == key[a]; b++) {}
       if (b - a > 1) {
-        int first = a;
-        Integer[] run = new Integer[b - a];
-        Arrays.setAll(run, i -> order[first + i]);
-        Arrays.sort(run, byText);
-        for (int i = 0; i < run.length; i++) {
-          order[a + i] = run[i];
-        }
+        sortRun(order, offset + a, offset + b, byText, tails, depth);
       }
+    }
+  }
+
+  private static void sortRun(
+      int[] order, int from, int to, Comparator<Integer> byText, Tails tails, int depth) {
+    if (tails != null && to - from > 16) {
+      boolean ended = true;
+      for (int i = from; i < to && ended; i++) {
+        ended = tails.ended(order[i], depth);
+      }
+      if (ended) {
+        return; // ASCII ids whose every byte is the same: one id
+      }
+      long[] next = new long[to - from];
+      Arrays.setAll(next, i -> tails.key(order[from + i], depth));
+      int[] byNext = sortedOrder(next);
+      int[] run = Arrays.copyOfRange(order, from, to);
+      for (int i = 0; i < run.length; i++) {
+        order[from + i] = run[byNext[i]];
+      }
+      sortRuns(next, order, from, byText, tails, depth + 1);
+      return;
+    }
+    Integer[] run = new Integer[to - from];
+    Arrays.setAll(run, i -> order[from + i]);
+    Arrays.sort(run, byText);
+    for (int i = 0; i < run.length; i++) {
+      order[from + i] = run[i];
     }
   }
 }

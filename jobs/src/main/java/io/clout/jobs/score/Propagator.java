@@ -264,7 +264,7 @@ public final class Propagator {
 
     @Override
     IdOrder.Sorted sort() {
-      return IdOrder.longs(Arrays.copyOf(ids, n));
+      return IdOrder.longs(ids, n);
     }
 
     @Override
@@ -320,7 +320,7 @@ public final class Propagator {
 
     @Override
     IdOrder.Sorted sort() {
-      return IdOrder.strings(bytes, Arrays.copyOf(ends, n));
+      return IdOrder.strings(bytes, ends, n);
     }
 
     @Override

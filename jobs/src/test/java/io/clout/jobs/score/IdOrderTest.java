@@ -72,6 +72,48 @@ class IdOrderTest {
   }
 
   @Test
+  void idsThatShareALongPrefixAreSortedEightBytesAtATime() {
+    // "facebook" and "twitter:" fill the first key of every id of their network: runs of
+    // thousands, sorted on by their next 8 bytes, and the next.
+    List<String> ids = new ArrayList<>(List.of("facebook:", "facebook:fb", "twitter:tw"));
+    while (ids.size() < 20_000) {
+      int n = rnd.nextInt(100_000);
+      ids.add(
+          switch (rnd.nextInt(3)) {
+            case 0 -> "facebook:fb" + n;
+            case 1 -> "twitter:tw" + n + ":" + rnd.nextInt(3);
+            default -> "p" + n;
+          });
+    }
+    assertNumberedInJavaOrder(ids);
+  }
+
+  @Test
+  void copiesOfLongIdsAsOneCoreHasThemAreOneIdEach() {
+    // A core's ids as its rows give them: many copies of each, more than a run sorted by text.
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      texts.add("facebook:fb000000" + rnd.nextInt(40));
+    }
+    texts.add("facebook:fb");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int[] ends = new int[texts.size() + 5]; // longer than the ids, as a core's array is
+    for (int i = 0; i < texts.size(); i++) {
+      bytes.writeBytes(utf8(texts.get(i)));
+      ends[i] = bytes.size();
+    }
+    IdOrder.Sorted sorted = IdOrder.strings(bytes.toByteArray(), ends, texts.size());
+    List<String> distinct = new ArrayList<>(new TreeSet<>(texts));
+    assertThat(sorted.first().length).isEqualTo(distinct.size());
+    for (int d = 0; d < distinct.size(); d++) {
+      assertThat(texts.get(sorted.first()[d])).isEqualTo(distinct.get(d));
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      assertThat(sorted.number()[i]).isEqualTo(distinct.indexOf(texts.get(i)));
+    }
+  }
+
+  @Test
   void asciiIdsAndAFewOthersThatShareTheirPrefixes() {
     List<String> ids =
         new ArrayList<>(

@@ -222,6 +222,23 @@ class PropagatorTest {
     assertThat(strings.sameId(p123, 0, 99_999)).isFalse();
     assertThat(longs.sameId(p12, 1, 12)).isTrue();
     assertThat(longs.sameId(p123, 1, 12)).isFalse();
+    Propagator.Share share = strings.share(0, strings.sort().first(), NONE, NONE, new double[0]);
+    assertThat(share.ids()).isEqualTo(100_000);
+    assertThat(new String(share.utf8(), 0, share.ends()[0], StandardCharsets.UTF_8))
+        .isEqualTo("p0");
+    assertThat(new String(share.utf8(), StandardCharsets.UTF_8)).endsWith("p99998p99999");
+    assertThat(longs.sort().first()).hasSize(100_000);
+  }
+
+  private static final int[] NONE = new int[0];
+
+  @Test
+  void aPartitionWithNoEdgesIsAnEmptyShare() {
+    Propagator.Share share =
+        new Propagator.NumberIds(false).call(java.util.Collections.emptyIterator()).next();
+    assertThat(share.ids()).isZero();
+    assertThat(share.src()).isEmpty();
+    assertThat(IdOrder.of(List.of(share, share)).names()).isEmpty();
   }
 
   @Test
