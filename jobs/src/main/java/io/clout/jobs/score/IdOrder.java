@@ -106,7 +106,7 @@ final class IdOrder {
     }
     long[] key = new long[n];
     for (int i = 0; i < n; i++) {
-      key[i] = keyAt(bytes, (i == 0 ? 0 : ends[i - 1]) + common, ends[i]);
+      key[i] = keyAt(bytes, start(ends, i) + common, ends[i]);
     }
     Comparator<Integer> byText = null;
     Tails tails = null;
@@ -142,7 +142,7 @@ final class IdOrder {
   /** ASCII ids past their first key: 8 more bytes at each depth, for long runs of ties. */
   private record Tails(byte[] bytes, int[] ends, int common) {
     private int start(int id, int depth) {
-      return (id == 0 ? 0 : ends[id - 1]) + common + 8 * depth;
+      return IdOrder.start(ends, id) + common + 8 * depth;
     }
 
     long key(int id, int depth) {
@@ -181,12 +181,16 @@ final class IdOrder {
   }
 
   private static int compareBytes(byte[] bytes, int[] ends, int a, int b) {
-    return Arrays.compareUnsigned(
-        bytes, a == 0 ? 0 : ends[a - 1], ends[a], bytes, b == 0 ? 0 : ends[b - 1], ends[b]);
+    return Arrays.compareUnsigned(bytes, start(ends, a), ends[a], bytes, start(ends, b), ends[b]);
+  }
+
+  /** Where id {@code id} starts in ids held end to end: where the one before it ends. */
+  static int start(int[] ends, int id) {
+    return id == 0 ? 0 : ends[id - 1];
   }
 
   private static String decode(byte[] bytes, int[] ends, int id) {
-    int start = id == 0 ? 0 : ends[id - 1];
+    int start = start(ends, id);
     return new String(bytes, start, ends[id] - start, StandardCharsets.UTF_8);
   }
 

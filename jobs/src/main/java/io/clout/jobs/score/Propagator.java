@@ -283,7 +283,7 @@ public final class Propagator {
     @Override
     int add(InternalRow row, int column) {
       UTF8String id = row.getUTF8String(column);
-      int start = start(n);
+      int start = IdOrder.start(ends, n);
       int length = id.numBytes();
       if (start + length > bytes.length) {
         bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, start + length));
@@ -301,14 +301,10 @@ public final class Propagator {
       return n++;
     }
 
-    private int start(int id) {
-      return id == 0 ? 0 : ends[id - 1];
-    }
-
     @Override
     boolean sameId(InternalRow row, int column, int id) {
       UTF8String key = row.getUTF8String(column);
-      int start = start(id);
+      int start = IdOrder.start(ends, id);
       return ends[id] - start == key.numBytes()
           && ByteArrayMethods.arrayEquals(
               bytes,
@@ -328,13 +324,13 @@ public final class Propagator {
       int[] distinctEnds = new int[first.length];
       int size = 0;
       for (int i = 0; i < first.length; i++) {
-        size += ends[first[i]] - start(first[i]);
+        size += ends[first[i]] - IdOrder.start(ends, first[i]);
         distinctEnds[i] = size;
       }
       byte[] distinct = new byte[size];
       for (int i = 0; i < first.length; i++) {
-        int from = start(first[i]);
-        int at = i == 0 ? 0 : distinctEnds[i - 1];
+        int from = IdOrder.start(ends, first[i]);
+        int at = IdOrder.start(distinctEnds, i);
         System.arraycopy(bytes, from, distinct, at, ends[first[i]] - from);
       }
       return new Share(partition, null, distinct, distinctEnds, src, dst, p);
