@@ -53,9 +53,11 @@ public final class ScoreJob {
           ScoreTransforms.drivers(c.edges(), ranks, window.events(), c.unranked(), day, p);
 
       Tables.write(config, Tables.SCORE_DRIVERS, drivers, day);
-      Tables.write(config, Tables.SCORES, c.scores(), day);
-      refreshCurrent(spark, config, day);
 
+      // The report's figures come from the cached rows, before the scores table is written:
+      // writing a table drops every cache whose rows read it (Spark recaches by plan), and the
+      // unranked scores read yesterday's from that table, so after the write they would be
+      // computed again from the window.
       Row stats =
           c.unranked()
               .selectExpr(
@@ -74,6 +76,9 @@ public final class ScoreJob {
       q.put("p90", stats.getAs("p90"));
       q.put("max", stats.getAs("mx"));
       Row rankInfo = ranks.selectExpr("count(*) n", "coalesce(max(iterations), 0) it").first();
+
+      Tables.write(config, Tables.SCORES, c.scores(), day);
+      refreshCurrent(spark, config, day);
       Map<String, Long> versions = new TreeMap<>();
       for (Table t : List.of(Tables.SCORES, Tables.SCORE_DRIVERS, Tables.CURRENT_SCORES)) {
         versions.put(t.name(), Delta.version(spark, Tables.path(config, t)));
