@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,13 +97,9 @@ class IdOrderTest {
       texts.add("facebook:fb000000" + rnd.nextInt(40));
     }
     texts.add("facebook:fb");
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int[] ends = new int[texts.size() + 5]; // longer than the ids, as a core's array is
-    for (int i = 0; i < texts.size(); i++) {
-      bytes.writeBytes(utf8(texts.get(i)));
-      ends[i] = bytes.size();
-    }
-    IdOrder.Sorted sorted = IdOrder.strings(bytes.toByteArray(), ends, texts.size());
+    Propagator.Share joined = share(0, texts.stream().map(IdOrderTest::utf8).toList());
+    int[] ends = Arrays.copyOf(joined.ends(), texts.size() + 5); // longer, as a core's array is
+    IdOrder.Sorted sorted = IdOrder.strings(joined.utf8(), ends, texts.size());
     List<String> distinct = new ArrayList<>(new TreeSet<>(texts));
     assertThat(sorted.first().length).isEqualTo(distinct.size());
     for (int d = 0; d < distinct.size(); d++) {
