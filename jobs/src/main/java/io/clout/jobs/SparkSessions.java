@@ -2,6 +2,7 @@ package io.clout.jobs;
 
 import io.clout.common.config.CloutConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -33,8 +34,20 @@ public final class SparkSessions {
     // per row (at 9.56M lines the breakdown's aggregation took 88.7 to 92.0 task s with it and 46.1
     // without).
     s.put("spark.sql.codegen.aggregate.map.twolevel.enabled", "false");
+    // Ids are written without Parquet's dictionary encoding. Their values hardly repeat within a
+    // file, so the writer hashed each one into a dictionary it then gave up: at 9.56M lines the
+    // engagements write took 37.7 and 38.7 task s without it against 44.3 to 55.1 with it, and the
+    // day's files grew by 1% (docs/ingest-performance.md). The setting goes by column name, so it
+    // holds for every table with one of these columns.
+    for (String column : DICTIONARY_OFF) {
+      s.put("spark.hadoop.parquet.enable.dictionary#" + column, "false");
+    }
     return s;
   }
+
+  /** The columns written without a Parquet dictionary: ids that hardly repeat within a file. */
+  public static final List<String> DICTIONARY_OFF =
+      List.of("event_id", "line_number", "actor_id", "target_id", "post_id", "reply_to_id");
 
   public static SparkSession create(CloutConfig config, String appName) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);

@@ -7,6 +7,7 @@ import io.clout.common.config.CloutConfig;
 import io.clout.common.config.ConfigLoader;
 import io.clout.jobs.CloutException;
 import io.clout.jobs.Delta;
+import io.clout.jobs.SparkSessions;
 import io.clout.jobs.Table;
 import io.clout.jobs.Tables;
 import io.clout.jobs.TestSpark;
@@ -17,9 +18,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -272,5 +283,43 @@ class IngestJobTest {
     assertThatThrownBy(
             () -> ConfigLoader.load(null, Map.of("ingest.missing-partition", "skip"), Map.of()))
         .hasMessageContaining("ingest.missing-partition must be fail or empty");
+  }
+
+  @Test
+  @Order(7)
+  void idsAreWrittenWithoutAParquetDictionary() throws IOException {
+    // Every event of the test day has actor "a", target "b" and post "p", as it has network
+    // "twitter": repeated values Parquet would encode with a dictionary, as it does the network's.
+    Map<String, Set<Encoding>> encodings = new HashMap<>();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (Stream<Path> files = Files.walk(Path.of(Tables.path(config, Tables.ENGAGEMENTS)))) {
+      for (Path f :
+          files
+              .filter(
+                  f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
+              .toList()) {
+        try (ParquetFileReader r =
+            ParquetFileReader.open(
+                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), hadoop))) {
+          for (BlockMetaData block : r.getFooter().getBlocks()) {
+            for (ColumnChunkMetaData c : block.getColumns()) {
+              encodings
+                  .computeIfAbsent(c.getPath().toDotString(), k -> new HashSet<>())
+                  .addAll(c.getEncodings());
+            }
+          }
+        }
+      }
+    }
+    Set<Encoding> dictionaries = Set.of(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
+    assertThat(encodings.get("network")).containsAnyElementsOf(dictionaries);
+    for (String column : SparkSessions.DICTIONARY_OFF) {
+      if (Tables.ENGAGEMENTS.columns().contains(column)) {
+        assertThat(encodings.get(column))
+            .as(column)
+            .isNotEmpty()
+            .doesNotContainAnyElementsOf(dictionaries);
+      }
+    }
   }
 }
