@@ -115,6 +115,14 @@ public final class IngestTransforms {
     Column valid = col("reason").isNull();
     Dataset<Row> withOrder =
         parsed
+            // The account's window first: its shuffle by (network, account_id) also serves the
+            // finer window after it, which then only sorts.
+            .withColumn(
+                "_owner",
+                when(
+                    valid,
+                    min(when(valid, col("person_id")))
+                        .over(Window.partitionBy(col("network"), col("account_id")))))
             .withColumn(
                 "_repeat",
                 when(
@@ -123,13 +131,7 @@ public final class IngestTransforms {
                         .over(
                             Window.partitionBy(
                                     col("network"), col("account_id"), col("person_id"), valid)
-                                .orderBy(col("source_file"), col("line_number")))))
-            .withColumn(
-                "_owner",
-                when(
-                    valid,
-                    min(when(valid, col("person_id")))
-                        .over(Window.partitionBy(col("network"), col("account_id")))));
+                                .orderBy(col("source_file"), col("line_number")))));
     return withOrder
         .withColumn(
             "detail",
